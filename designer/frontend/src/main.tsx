@@ -1,0 +1,9 @@
+// Entry point: mounts the studio into the page Django serves.
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import "./styles.css";
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(<App username={root.dataset.username ?? ""} />);
+}

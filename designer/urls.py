@@ -1,0 +1,15 @@
+"""URL routes: the studio pages, login, admin. The APIs add their own lines here."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
+
+from designer import views
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", views.studio, name="studio"),
+    re_path(r"^machines/.*$", views.studio, name="studio-machines"),
+]
