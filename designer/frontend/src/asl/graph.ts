@@ -1,0 +1,218 @@
+// aslToGraph: the canvas derived from the document. Pure: the same document and positions
+// always give the same nodes and edges. Containers (Parallel branches, Map item processors)
+// become nested group nodes whose size follows their children.
+import { innerBlocks, nodeId, scopeId } from "./scope";
+import { isEnd, outputHandles, TERMINAL_TYPES, transitions } from "./transitions";
+import type { Block, Machine, Positions, ScopePath, State, XY } from "./types";
+
+export const STATE_W = 200;
+export const STATE_H = 48;
+export const MARKER_W = 72;
+export const MARKER_H = 28;
+export const GROUP_PAD = 16;
+export const GROUP_HEAD = 28;
+export const CONTAINER_HEAD = 44;
+const GAP_Y = 56;
+
+export type GraphNodeKind = "state" | "start" | "end" | "group";
+
+export interface GraphNodeData {
+  [key: string]: unknown;
+  kind: GraphNodeKind;
+  /** ASL state name (states), or the block label (groups, markers). */
+  name: string;
+  state?: State;
+  /** The block this node belongs to (for a group: the block it shows). */
+  path: ScopePath;
+  handles: string[];
+  isStartAt?: boolean;
+}
+
+export interface GraphNode {
+  id: string;
+  type: string;
+  position: XY;
+  data: GraphNodeData;
+  parentId?: string;
+  width: number;
+  height: number;
+  style?: Record<string, number | string>;
+  draggable?: boolean;
+  selectable?: boolean;
+  connectable?: boolean;
+  deletable?: boolean;
+  zIndex?: number;
+}
+
+export type EdgeKind = "next" | "default" | "choice" | "catch" | "start" | "end";
+
+export interface GraphEdgeData {
+  [key: string]: unknown;
+  kind: EdgeKind;
+  label?: string;
+  path: ScopePath;
+  /** ASL names: source "" is the block's start marker; target undefined is the end marker. */
+  sourceName: string;
+  targetName?: string;
+  handle: string;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  sourceHandle: string;
+  targetHandle: string;
+  type: string;
+  label?: string;
+  data: GraphEdgeData;
+  animated?: boolean;
+  deletable?: boolean;
+  reconnectable?: boolean | "source" | "target";
+  className?: string;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export function startId(path: ScopePath): string {
+  return nodeId(path, "__start");
+}
+export function endId(path: ScopePath): string {
+  return nodeId(path, "__end");
+}
+
+interface Built {
+  width: number;
+  height: number;
+}
+
+/** Derive React Flow nodes and edges from an ASL document and the position map. */
+export function aslToGraph(doc: Machine, positions: Positions = {}): Graph {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+
+  // Lays out one block's nodes (relative to `parentId`) and returns the extent they need.
+  const buildBlock = (block: Block, path: ScopePath, parentId: string | undefined, origin: XY): Built => {
+    const order = reachOrder(block);
+    let cursorY = origin.y + MARKER_H + GAP_Y;
+    const blockNodes: GraphNode[] = [];
+    const start: GraphNode = {
+      id: startId(path), type: "marker", parentId, width: MARKER_W, height: MARKER_H,
+      position: positions[startId(path)] ?? { x: origin.x + (STATE_W - MARKER_W) / 2, y: origin.y },
+      data: { kind: "start", name: "Start", path, handles: ["next"] },
+      draggable: true, connectable: false, deletable: false, selectable: false,
+    };
+    blockNodes.push(start);
+    for (const name of order) {
+      const state = block.States[name];
+      const id = nodeId(path, name);
+      let width = STATE_W;
+      let height = STATE_H;
+      const position = positions[id] ?? { x: origin.x, y: cursorY };
+      const node: GraphNode = {
+        id, type: state?.Type ?? "Pass", parentId, position, width, height,
+        data: { kind: "state", name, state, path, handles: outputHandles(state), isStartAt: block.StartAt === name },
+      };
+      blockNodes.push(node);
+      nodes.push(node);
+      const inner = innerBlocks(state);
+      if (inner.length) {
+        let x = GROUP_PAD;
+        let tallest = 0;
+        inner.forEach((child, branch) => {
+          const childPath = [...path, { state: name, branch }];
+          const groupId = scopeId(childPath);
+          const group: GraphNode = {
+            id: groupId, type: "group", parentId: id, width: 0, height: 0,
+            position: positions[groupId] ?? { x, y: CONTAINER_HEAD },
+            data: { kind: "group", name: state.Type === "Map" ? "Item processor" : `Branch ${branch + 1}`, path: childPath, handles: [] },
+            draggable: false, selectable: false, connectable: false, deletable: false,
+          };
+          nodes.push(group);
+          const size = buildBlock(child, childPath, groupId, { x: GROUP_PAD, y: GROUP_HEAD });
+          group.width = size.width + GROUP_PAD;
+          group.height = size.height + GROUP_PAD;
+          group.style = { width: group.width, height: group.height };
+          x = Math.max(x, group.position.x + group.width + GROUP_PAD);
+          tallest = Math.max(tallest, group.position.y + group.height);
+        });
+        width = Math.max(STATE_W, x);
+        height = tallest + GROUP_PAD;
+        node.width = width;
+        node.height = height;
+        node.style = { width, height };
+      }
+      cursorY += height + GAP_Y;
+    }
+    const end: GraphNode = {
+      id: endId(path), type: "marker", parentId, width: MARKER_W, height: MARKER_H,
+      position: positions[endId(path)] ?? { x: origin.x + (STATE_W - MARKER_W) / 2, y: cursorY },
+      data: { kind: "end", name: "End", path, handles: [] },
+      draggable: true, connectable: false, deletable: false, selectable: false,
+    };
+    blockNodes.push(end);
+    nodes.push(start, end);
+
+    if (block.StartAt && block.States?.[block.StartAt]) {
+      edges.push(edge(path, start.id, "next", nodeId(path, block.StartAt), { kind: "start", path, sourceName: "", targetName: block.StartAt, handle: "next" }));
+    }
+    for (const name of order) {
+      const state = block.States[name];
+      const from = nodeId(path, name);
+      for (const t of transitions(state)) {
+        if (!block.States[t.target]) continue; // dangling: the validator reports it
+        edges.push(edge(path, from, t.handle, nodeId(path, t.target), { kind: t.kind, label: t.label, path, sourceName: name, targetName: t.target, handle: t.handle }));
+      }
+      if (isEnd(state)) {
+        const handle = TERMINAL_TYPES.has(state.Type) ? "end" : "next";
+        edges.push(edge(path, from, handle, end.id, { kind: "end", path, sourceName: name, targetName: undefined, handle }));
+      }
+    }
+    let right = origin.x;
+    let bottom = origin.y;
+    for (const n of blockNodes) {
+      right = Math.max(right, n.position.x + n.width);
+      bottom = Math.max(bottom, n.position.y + n.height);
+    }
+    return { width: right, height: bottom };
+  };
+
+  buildBlock(doc, [], undefined, { x: 0, y: 0 });
+  return { nodes: sortParentsFirst(nodes), edges };
+}
+
+function edge(path: ScopePath, source: string, handle: string, target: string, data: GraphEdgeData): GraphEdge {
+  return {
+    id: `${source}->${handle}->${target}`,
+    source, target, sourceHandle: handle, targetHandle: "in", type: "asl",
+    label: data.label, data,
+    deletable: data.kind !== "start" && data.kind !== "end",
+    reconnectable: data.kind !== "start" && data.kind !== "end" ? "target" : false,
+    className: `edge-${data.kind}`,
+  };
+}
+
+/** React Flow wants a parent before its children. */
+function sortParentsFirst(nodes: GraphNode[]): GraphNode[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const depth = (n: GraphNode): number => (n.parentId ? 1 + depth(byId.get(n.parentId)!) : 0);
+  return nodes.map((n, i) => ({ n, i, d: depth(n) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.n);
+}
+
+/** States in a readable order: depth-first from StartAt, then any unreachable ones. */
+export function reachOrder(block: Block): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name) || !block.States?.[name]) return;
+    seen.add(name);
+    out.push(name);
+    for (const t of transitions(block.States[name])) visit(t.target);
+  };
+  if (block.StartAt) visit(block.StartAt);
+  for (const name of Object.keys(block.States ?? {})) visit(name);
+  return out;
+}
