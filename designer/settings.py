@@ -3,7 +3,7 @@
 Every knob is an environment variable so that one laptop and a scaled-out deployment run the
 same code: DATABASE_URL (default: SQLite in the project directory), REDIS_URL (unset: in-memory
 channel layer), SECRET_KEY (generated into a git-ignored file when unset), DEBUG, ALLOWED_HOSTS,
-HOST and PORT (used by `make run`), STATECRAFT_ACCOUNT_ID.
+HOST and PORT (used by `make run`), STATECRAFT_ACCOUNT_ID, STATECRAFT_DEFAULT_REGION, LOG_LEVEL.
 """
 
 import os
@@ -36,7 +36,12 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 DEBUG = _env_bool("DEBUG", True)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+_DEFAULT_HOSTS = "127.0.0.1,localhost,[::1]"
+# `make run HOST=192.168.1.5` should answer on that address without also setting ALLOWED_HOSTS.
+_HOST = os.environ.get("HOST", "").strip("[]")
+if _HOST and _HOST not in {"0.0.0.0", "::"}:
+    _DEFAULT_HOSTS += f",[{_HOST}]" if ":" in _HOST else f",{_HOST}"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", _DEFAULT_HOSTS).split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
