@@ -1,0 +1,7 @@
+"""The AWS Step Functions API (JSON 1.0 protocol) served at `POST /`.
+
+`views.dispatch` authenticates the SigV4 signature, checks the request against botocore's model
+of the service (`shapes`), and calls one small handler per operation (`operations.OPERATIONS`);
+`render` turns rows into AWS's response members and `errors` shapes every failure as AWS does
+(`{"__type": …, "message": …}` with HTTP 4xx).
+"""

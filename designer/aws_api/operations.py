@@ -1,0 +1,423 @@
+"""One small handler per Step Functions operation: parameters in, response members out.
+
+Each handler takes the request context (`ctx.user`, `ctx.region`) and the already-validated
+parameters, calls `designer.services` / `designer.selectors`, and renders with `render`.
+Reference: https://docs.aws.amazon.com/step-functions/latest/apireference/API_Operations.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from designer import selectors, services
+from designer.aws_api import render
+from designer.aws_api.errors import AwsError
+
+
+@dataclass(frozen=True)
+class Context:
+    user: Any
+    region: str
+
+
+Handler = Callable[[Context, dict], dict]
+OPERATIONS: dict[str, Handler] = {}
+
+
+def operation(function: Handler) -> Handler:
+    name = "".join(part.title() for part in function.__name__.split("_"))
+    OPERATIONS[name] = function
+    return function
+
+
+# ─── state machines ──────────────────────────────────────────────────────────────────────────
+
+
+@operation
+def create_state_machine(ctx: Context, p: dict) -> dict:
+    machine, version = services.state_machine_create(
+        owner=ctx.user,
+        region=ctx.region,
+        name=p["name"],
+        definition=p["definition"],
+        role_arn=p["roleArn"],
+        type=p.get("type") or "STANDARD",
+        logging_configuration=p.get("loggingConfiguration"),
+        tracing_configuration=p.get("tracingConfiguration"),
+        tags=p.get("tags"),
+        publish=bool(p.get("publish")),
+        version_description=p.get("versionDescription"),
+    )
+    body = {"stateMachineArn": machine.arn, "creationDate": machine.created}
+    if version is not None:
+        body["stateMachineVersionArn"] = version.arn
+    return body
+
+
+@operation
+def describe_state_machine(ctx: Context, p: dict) -> dict:
+    arn = p["stateMachineArn"]
+    parsed = selectors.parse_arn(arn, "stateMachine")
+    if parsed.version_number is not None:
+        target = selectors.target_get(owner=ctx.user, arn=arn)
+        return render.state_machine_version(target.version)
+    if parsed.alias_name is not None:
+        raise AwsError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: stateMachine alias'")
+    return render.state_machine(selectors.state_machine_get(owner=ctx.user, arn=arn))
+
+
+@operation
+def update_state_machine(ctx: Context, p: dict) -> dict:
+    machine = selectors.state_machine_get(owner=ctx.user, arn=p["stateMachineArn"])
+    machine, version = services.state_machine_update(
+        machine=machine,
+        definition=p.get("definition"),
+        role_arn=p.get("roleArn"),
+        logging_configuration=p.get("loggingConfiguration"),
+        tracing_configuration=p.get("tracingConfiguration"),
+        publish=bool(p.get("publish")),
+        version_description=p.get("versionDescription"),
+    )
+    body: dict = {"updateDate": machine.updated}
+    if machine.revision_id:
+        body["revisionId"] = machine.revision_id
+    if version is not None:
+        body["stateMachineVersionArn"] = version.arn
+    return body
+
+
+@operation
+def delete_state_machine(ctx: Context, p: dict) -> dict:
+    arn = p["stateMachineArn"]
+    parsed = selectors.parse_arn(arn, "stateMachine")
+    if parsed.qualifier is not None:
+        raise AwsError(
+            "ValidationException", f"Invalid ARN: '{arn}'. Use DeleteStateMachineVersion or DeleteStateMachineAlias."
+        )
+    try:
+        machine = selectors.state_machine_get(owner=ctx.user, arn=arn)
+    except services.StateMachineDoesNotExist:
+        return {}  # AWS: deleting a machine that does not exist succeeds
+    services.state_machine_delete(machine=machine)
+    return {}
+
+
+@operation
+def list_state_machines(ctx: Context, p: dict) -> dict:
+    items, token = selectors.page(
+        selectors.state_machine_list(owner=ctx.user, region=ctx.region),
+        next_token=p.get("nextToken"),
+        max_results=p.get("maxResults"),
+        kind="sm",
+    )
+    body: dict = {
+        "stateMachines": [
+            {"stateMachineArn": m.arn, "name": m.name, "type": m.type, "creationDate": m.created} for m in items
+        ]
+    }
+    if token:
+        body["nextToken"] = token
+    return body
+
+
+@operation
+def validate_state_machine_definition(ctx: Context, p: dict) -> dict:
+    diagnostics = services.definition_diagnostics(p["definition"])
+    if p.get("severity") == "ERROR":
+        diagnostics = [d for d in diagnostics if d.severity == "ERROR"]
+    limit = p.get("maxResults") or 100
+    shown = [
+        {"severity": d.severity, "code": d.code, "message": d.message, **({"location": d.path} if d.path else {})}
+        for d in diagnostics[:limit]
+    ]
+    failed = any(d.severity == "ERROR" for d in diagnostics)
+    return {"result": "FAIL" if failed else "OK", "diagnostics": shown, "truncated": len(diagnostics) > limit}
+
+
+# ─── versions and aliases ────────────────────────────────────────────────────────────────────
+
+
+@operation
+def publish_state_machine_version(ctx: Context, p: dict) -> dict:
+    machine = selectors.state_machine_get(owner=ctx.user, arn=p["stateMachineArn"])
+    version = services.state_machine_version_publish(
+        machine=machine, description=p.get("description") or "", revision_id=p.get("revisionId")
+    )
+    return {"creationDate": version.created, "stateMachineVersionArn": version.arn}
+
+
+@operation
+def list_state_machine_versions(ctx: Context, p: dict) -> dict:
+    machine = selectors.state_machine_get(owner=ctx.user, arn=p["stateMachineArn"])
+    items, token = selectors.page(
+        machine.versions.order_by("-number"), next_token=p.get("nextToken"), max_results=p.get("maxResults"), kind="v"
+    )
+    body: dict = {"stateMachineVersions": [{"stateMachineVersionArn": v.arn, "creationDate": v.created} for v in items]}
+    if token:
+        body["nextToken"] = token
+    return body
+
+
+@operation
+def delete_state_machine_version(ctx: Context, p: dict) -> dict:
+    arn = p["stateMachineVersionArn"]
+    try:
+        version = selectors.version_get(owner=ctx.user, arn=arn)
+    except services.ResourceNotFound:
+        return {}  # AWS: deleting a version that does not exist succeeds
+    services.state_machine_version_delete(version=version)
+    return {}
+
+
+def _machine_of_routes(ctx: Context, routing: list[dict]):
+    arn = routing[0]["stateMachineVersionArn"]
+    parsed = selectors.parse_arn(arn, "stateMachine")
+    if parsed.version_number is None:
+        raise AwsError("ValidationException", f"Invalid ARN: '{arn}' is not a state machine version ARN")
+    try:
+        return selectors.state_machine_get(owner=ctx.user, arn=arn.rsplit(":", 1)[0])
+    except services.StateMachineDoesNotExist:
+        raise services.ResourceNotFound(f"Resource not found: '{arn}'") from None
+
+
+@operation
+def create_state_machine_alias(ctx: Context, p: dict) -> dict:
+    machine = _machine_of_routes(ctx, p["routingConfiguration"])
+    alias = services.alias_create(
+        machine=machine,
+        name=p["name"],
+        routing_configuration=p["routingConfiguration"],
+        description=p.get("description") or "",
+    )
+    return {"stateMachineAliasArn": alias.arn, "creationDate": alias.created}
+
+
+@operation
+def describe_state_machine_alias(ctx: Context, p: dict) -> dict:
+    return render.alias(selectors.alias_get(owner=ctx.user, arn=p["stateMachineAliasArn"]))
+
+
+@operation
+def update_state_machine_alias(ctx: Context, p: dict) -> dict:
+    alias = selectors.alias_get(owner=ctx.user, arn=p["stateMachineAliasArn"])
+    alias = services.alias_update(
+        alias=alias, description=p.get("description"), routing_configuration=p.get("routingConfiguration")
+    )
+    return {"updateDate": alias.updated}
+
+
+@operation
+def delete_state_machine_alias(ctx: Context, p: dict) -> dict:
+    try:
+        alias = selectors.alias_get(owner=ctx.user, arn=p["stateMachineAliasArn"])
+    except services.ResourceNotFound:
+        return {}
+    services.alias_delete(alias=alias)
+    return {}
+
+
+@operation
+def list_state_machine_aliases(ctx: Context, p: dict) -> dict:
+    machine = selectors.state_machine_get(owner=ctx.user, arn=p["stateMachineArn"])
+    items, token = selectors.page(
+        machine.aliases.order_by("created", "id"),
+        next_token=p.get("nextToken"),
+        max_results=p.get("maxResults"),
+        kind="a",
+    )
+    body: dict = {"stateMachineAliases": [{"stateMachineAliasArn": a.arn, "creationDate": a.created} for a in items]}
+    if token:
+        body["nextToken"] = token
+    return body
+
+
+# ─── activities ──────────────────────────────────────────────────────────────────────────────
+
+
+@operation
+def create_activity(ctx: Context, p: dict) -> dict:
+    activity = services.activity_create(owner=ctx.user, region=ctx.region, name=p["name"], tags=p.get("tags"))
+    return {"activityArn": activity.arn, "creationDate": activity.created}
+
+
+@operation
+def describe_activity(ctx: Context, p: dict) -> dict:
+    return render.activity(selectors.activity_get(owner=ctx.user, arn=p["activityArn"]))
+
+
+@operation
+def delete_activity(ctx: Context, p: dict) -> dict:
+    try:
+        activity = selectors.activity_get(owner=ctx.user, arn=p["activityArn"])
+    except services.ActivityDoesNotExist:
+        return {}
+    services.activity_delete(activity=activity)
+    return {}
+
+
+@operation
+def list_activities(ctx: Context, p: dict) -> dict:
+    items, token = selectors.page(
+        selectors.activity_list(owner=ctx.user, region=ctx.region),
+        next_token=p.get("nextToken"),
+        max_results=p.get("maxResults"),
+        kind="act",
+    )
+    body: dict = {"activities": [render.activity(a) for a in items]}
+    if token:
+        body["nextToken"] = token
+    return body
+
+
+@operation
+def get_activity_task(ctx: Context, p: dict) -> dict:
+    activity = selectors.activity_get(owner=ctx.user, arn=p["activityArn"])
+    task = services.activity_task_get(activity=activity, worker_name=p.get("workerName") or "")
+    if task is None:
+        return {}
+    return {"taskToken": task.token, "input": task.input}
+
+
+@operation
+def send_task_success(ctx: Context, p: dict) -> dict:
+    services.task_success(token=p["taskToken"], output=p["output"], owner=ctx.user)
+    return {}
+
+
+@operation
+def send_task_failure(ctx: Context, p: dict) -> dict:
+    services.task_failure(token=p["taskToken"], error=p.get("error"), cause=p.get("cause"), owner=ctx.user)
+    return {}
+
+
+@operation
+def send_task_heartbeat(ctx: Context, p: dict) -> dict:
+    services.task_heartbeat(token=p["taskToken"], owner=ctx.user)
+    return {}
+
+
+# ─── tags ────────────────────────────────────────────────────────────────────────────────────
+
+
+@operation
+def tag_resource(ctx: Context, p: dict) -> dict:
+    services.tags_add(resource=selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]), tags=p["tags"])
+    return {}
+
+
+@operation
+def untag_resource(ctx: Context, p: dict) -> dict:
+    services.tags_remove(resource=selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]), keys=p["tagKeys"])
+    return {}
+
+
+@operation
+def list_tags_for_resource(ctx: Context, p: dict) -> dict:
+    return {"tags": render.tags(selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]))}
+
+
+# ─── executions ──────────────────────────────────────────────────────────────────────────────
+
+
+@operation
+def start_execution(ctx: Context, p: dict) -> dict:
+    target = selectors.target_get(owner=ctx.user, arn=p["stateMachineArn"])
+    execution, _ = services.execution_start(
+        state_machine=target,
+        input=p.get("input"),
+        name=p.get("name"),
+        trace_header=p.get("traceHeader") or "",
+        owner=ctx.user,
+    )
+    return {"executionArn": execution.arn, "startDate": execution.start_date}
+
+
+@operation
+def start_sync_execution(ctx: Context, p: dict) -> dict:
+    target = selectors.target_get(owner=ctx.user, arn=p["stateMachineArn"])
+    return services.sync_execution_run(
+        state_machine=target, input=p.get("input"), name=p.get("name"), trace_header=p.get("traceHeader") or ""
+    )
+
+
+@operation
+def stop_execution(ctx: Context, p: dict) -> dict:
+    execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
+    execution = services.execution_stop(execution=execution, error=p.get("error"), cause=p.get("cause"))
+    return {"stopDate": execution.stop_date}
+
+
+@operation
+def redrive_execution(ctx: Context, p: dict) -> dict:
+    execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
+    execution = services.execution_redrive(execution=execution)
+    return {"redriveDate": execution.redrive_date}
+
+
+@operation
+def describe_execution(ctx: Context, p: dict) -> dict:
+    return render.execution(selectors.execution_get(owner=ctx.user, arn=p["executionArn"]))
+
+
+@operation
+def describe_state_machine_for_execution(ctx: Context, p: dict) -> dict:
+    execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
+    return render.state_machine_for_execution(execution)
+
+
+@operation
+def list_executions(ctx: Context, p: dict) -> dict:
+    if p.get("mapRunArn"):
+        selectors.parse_arn(p["mapRunArn"], "mapRun")
+        raise services.ResourceNotFound(f"Resource not found: '{p['mapRunArn']}'")
+    if not p.get("stateMachineArn"):
+        raise AwsError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+    target = selectors.target_get(owner=ctx.user, arn=p["stateMachineArn"])
+    executions = selectors.execution_list(
+        owner=ctx.user,
+        machine=target.machine,
+        version=target.version,
+        alias=target.alias,
+        status=p.get("statusFilter"),
+        redrive_filter=p.get("redriveFilter"),
+    )
+    items, token = selectors.page(executions, next_token=p.get("nextToken"), max_results=p.get("maxResults"), kind="ex")
+    body: dict = {"executions": [render.execution_summary(e) for e in items]}
+    if token:
+        body["nextToken"] = token
+    return body
+
+
+@operation
+def get_execution_history(ctx: Context, p: dict) -> dict:
+    execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
+    events = selectors.history_list(execution=execution, reverse=bool(p.get("reverseOrder")))
+    items, token = selectors.page(events, next_token=p.get("nextToken"), max_results=p.get("maxResults"), kind="h")
+    include = p.get("includeExecutionData", True) is not False
+    body: dict = {"events": [render.history_event(e, include_data=include) for e in items]}
+    if token:
+        body["nextToken"] = token
+    return body
+
+
+# ─── map runs and TestState: not served yet ──────────────────────────────────────────────────
+
+
+@operation
+def list_map_runs(ctx: Context, p: dict) -> dict:
+    selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
+    return {"mapRuns": []}
+
+
+@operation
+def describe_map_run(ctx: Context, p: dict) -> dict:
+    selectors.parse_arn(p["mapRunArn"], "mapRun")
+    raise services.ResourceNotFound(f"Resource not found: '{p['mapRunArn']}'")
+
+
+@operation
+def update_map_run(ctx: Context, p: dict) -> dict:
+    selectors.parse_arn(p["mapRunArn"], "mapRun")
+    raise services.ResourceNotFound(f"Resource not found: '{p['mapRunArn']}'")

@@ -1,0 +1,99 @@
+"""The root URL: AWS JSON 1.0 requests (`POST /` with X-Amz-Target) go to the API, everything
+else (a browser's GET /) to the studio."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from designer import arns, auth, services, views
+from designer.aws_api import shapes
+from designer.aws_api.errors import AwsError, error_response
+from designer.aws_api.operations import OPERATIONS, Context
+
+logger = logging.getLogger(__name__)
+
+TARGET_PREFIX = "AWSStepFunctions."
+# AWS: definitions may be 1 MiB; anything far beyond a maximal request is refused before parsing.
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
+
+
+def _encode(value):
+    if isinstance(value, datetime):
+        return value.timestamp()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _ok(body: dict) -> HttpResponse:
+    return HttpResponse(json.dumps(body, default=_encode), content_type="application/x-amz-json-1.0")
+
+
+@csrf_exempt
+def root(request, **kwargs):
+    """Serve the AWS API for signed JSON POSTs carrying X-Amz-Target, the studio otherwise."""
+    if request.method == "POST" and "HTTP_X_AMZ_TARGET" in request.META:
+        return api(request)
+    return views.studio(request, **kwargs)
+
+
+def api(request) -> HttpResponse:
+    try:
+        return _api(request)
+    except AwsError as exc:
+        return error_response(exc.code, exc.message, exc.http_status, **exc.extra)
+    except Exception:  # never a 500 without AWS's shape
+        logger.exception("AWS API request failed")
+        return error_response("InternalFailure", "The request processing has failed because of an unknown error.", 500)
+
+
+def _api(request) -> HttpResponse:
+    target = request.META.get("HTTP_X_AMZ_TARGET", "")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_REQUEST_BYTES:
+        raise AwsError("RequestEntityTooLargeException", "Request payload size exceeds the limit", 413)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise AwsError("RequestEntityTooLargeException", "Request payload size exceeds the limit", 413) from None
+    try:
+        identity = auth.authenticate(request)
+    except auth.AuthError as exc:
+        raise AwsError(exc.code, exc.message, exc.http_status) from None
+
+    operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
+    if operation not in shapes.operation_names():
+        raise AwsError("UnknownOperationException", "", 400)
+    try:
+        params = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise AwsError("SerializationException", "Start of structure or map found where not expected.") from None
+    if not isinstance(params, dict):
+        raise AwsError("SerializationException", "Start of structure or map found where not expected.")
+    problem, type_problem = shapes.check_request(operation, params)
+    if type_problem:
+        raise AwsError("SerializationException", type_problem)
+    if problem:
+        raise AwsError("ValidationException", problem)
+
+    handler = OPERATIONS.get(operation)
+    if handler is None:
+        raise AwsError("ValidationException", f"The operation {operation} is not supported by this server yet.")
+    context = Context(user=identity.user, region=identity.region)
+    try:
+        return _ok(handler(context, params))
+    except services.ServiceError as exc:
+        raise AwsError(exc.code, exc.message) from None
+    except arns.InvalidArn as exc:
+        raise AwsError("InvalidArn", str(exc)) from None
+    except DatabaseError:
+        logger.exception("database error in %s", operation)
+        raise AwsError("ServiceUnavailable", "The service is temporarily unavailable; try again.", 503) from None

@@ -1,0 +1,215 @@
+"""Reads: resolve ARNs and names to a user's rows, list them, and page through history.
+
+Every lookup is scoped to an owner, so a user never sees another user's resources: a resource
+that exists for someone else answers exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from django.db.models import QuerySet
+
+from designer import arns
+from designer.models import (
+    Activity,
+    Execution,
+    HistoryEvent,
+    StateMachine,
+    StateMachineAlias,
+    StateMachineVersion,
+)
+from designer.services import (
+    ActivityDoesNotExist,
+    ExecutionDoesNotExist,
+    InvalidArn,
+    InvalidToken,
+    ResourceNotFound,
+    StateMachineDoesNotExist,
+    Target,
+)
+
+
+def parse_arn(arn: str, *allowed: str) -> arns.Arn:
+    """`arns.parse` with the failure as the service-layer InvalidArn."""
+    try:
+        return arns.parse(arn, allowed=allowed or None)
+    except arns.InvalidArn as exc:
+        raise InvalidArn(str(exc)) from None
+
+
+def _machine(owner, region: str, name: str, arn: str) -> StateMachine:
+    machine = StateMachine.objects.filter(owner=owner, region=region, name=name).first()
+    if machine is None:
+        raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+    return machine
+
+
+def state_machine_get(*, owner, arn: str) -> StateMachine:
+    """The unqualified machine an ARN names (a version / alias ARN is refused as AWS does)."""
+    parsed = parse_arn(arn, "stateMachine")
+    if parsed.qualifier is not None:
+        raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: stateMachine version or alias'")
+    return _machine(owner, parsed.region, parsed.name, arn)
+
+
+def state_machine_by_name(*, owner, name: str, region: str | None = None) -> StateMachine:
+    """The studio's lookup by name (any region when none is given, oldest first)."""
+    queryset = StateMachine.objects.filter(owner=owner, name=name)
+    if region:
+        queryset = queryset.filter(region=region)
+    machine = queryset.order_by("created").first()
+    if machine is None:
+        raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{name}'")
+    return machine
+
+
+def target_get(*, owner, arn: str) -> Target:
+    """A machine ARN, version ARN or alias ARN resolved to what StartExecution should run."""
+    parsed = parse_arn(arn, "stateMachine")
+    machine = _machine(owner, parsed.region, parsed.name, arn)
+    if parsed.version_number is not None:
+        version = machine.versions.filter(number=parsed.version_number).first()
+        if version is None:
+            raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+        return Target(machine=machine, version=version)
+    if parsed.alias_name is not None:
+        alias = machine.aliases.filter(name=parsed.alias_name).first()
+        if alias is None:
+            raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+        return Target(machine=machine, alias=alias)
+    return Target(machine=machine)
+
+
+def version_get(*, owner, arn: str) -> StateMachineVersion:
+    parsed = parse_arn(arn, "stateMachine")
+    if parsed.version_number is None:
+        raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: stateMachine'")
+    machine = StateMachine.objects.filter(owner=owner, region=parsed.region, name=parsed.name).first()
+    version = machine.versions.filter(number=parsed.version_number).first() if machine else None
+    if version is None:
+        raise ResourceNotFound(f"Resource not found: '{arn}'")
+    return version
+
+
+def alias_get(*, owner, arn: str) -> StateMachineAlias:
+    parsed = parse_arn(arn, "stateMachine")
+    if parsed.alias_name is None:
+        raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: stateMachine'")
+    alias = (
+        StateMachineAlias.objects.filter(
+            machine__owner=owner, machine__region=parsed.region, machine__name=parsed.name, name=parsed.alias_name
+        )
+        .select_related("machine")
+        .first()
+    )
+    if alias is None:
+        raise ResourceNotFound(f"Resource not found: '{arn}'")
+    return alias
+
+
+def activity_get(*, owner, arn: str) -> Activity:
+    parsed = parse_arn(arn, "activity")
+    activity = Activity.objects.filter(owner=owner, region=parsed.region, name=parsed.name).first()
+    if activity is None:
+        raise ActivityDoesNotExist(f"Activity Does Not Exist: '{arn}'")
+    return activity
+
+
+def execution_get(*, owner, arn: str) -> Execution:
+    parsed = parse_arn(arn, "execution", "express")
+    execution = (
+        Execution.objects.filter(owner=owner, arn=arn, state_machine__region=parsed.region)
+        .select_related("state_machine")
+        .first()
+    )
+    if execution is None:
+        raise ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")
+    return execution
+
+
+def taggable_get(*, owner, arn: str) -> StateMachine | Activity:
+    """A state machine or activity for the tagging operations (ResourceNotFound otherwise)."""
+    parsed = parse_arn(arn, "stateMachine", "activity")
+    if parsed.resource_type == "activity":
+        resource = Activity.objects.filter(owner=owner, region=parsed.region, name=parsed.name).first()
+    elif parsed.qualifier is None:
+        resource = StateMachine.objects.filter(owner=owner, region=parsed.region, name=parsed.name).first()
+    else:
+        resource = None
+    if resource is None:
+        raise ResourceNotFound(f"Resource not found: '{arn}'")
+    return resource
+
+
+def state_machine_list(*, owner, region: str | None = None, search: str = "") -> QuerySet[StateMachine]:
+    queryset = StateMachine.objects.filter(owner=owner)
+    if region:
+        queryset = queryset.filter(region=region)
+    if search:
+        queryset = queryset.filter(name__icontains=search)
+    return queryset.order_by("created", "id")
+
+
+def activity_list(*, owner, region: str) -> QuerySet[Activity]:
+    return Activity.objects.filter(owner=owner, region=region).order_by("created", "id")
+
+
+def execution_list(
+    *,
+    owner,
+    machine: StateMachine | None = None,
+    version: StateMachineVersion | None = None,
+    alias: StateMachineAlias | None = None,
+    status: str | None = None,
+    redrive_filter: str | None = None,
+    search: str = "",
+) -> QuerySet[Execution]:
+    """Executions newest first, as ListExecutions returns them."""
+    queryset = Execution.objects.filter(owner=owner).select_related("state_machine")
+    if machine is not None:
+        queryset = queryset.filter(state_machine=machine)
+    if version is not None:
+        queryset = queryset.filter(version=version)
+    if alias is not None:
+        queryset = queryset.filter(alias=alias)
+    if status:
+        queryset = queryset.filter(status=status)
+    if redrive_filter == "REDRIVEN":
+        queryset = queryset.filter(redrive_count__gt=0)
+    elif redrive_filter == "NOT_REDRIVEN":
+        queryset = queryset.filter(redrive_count=0)
+    if search:
+        queryset = queryset.filter(name__icontains=search)
+    return queryset.order_by("-start_date", "-id")
+
+
+def history_list(*, execution: Execution, after_id: int = 0, reverse: bool = False) -> QuerySet[HistoryEvent]:
+    queryset = execution.events.filter(event_id__gt=after_id)
+    return queryset.order_by("-event_id" if reverse else "event_id")
+
+
+# ─── pagination ──────────────────────────────────────────────────────────────────────────────
+
+
+def page(
+    items, *, next_token: str | None, max_results: int | None, default: int = 100, kind: str = ""
+) -> tuple[list, str | None]:
+    """One page of `items` (a queryset or list) and the token for the next, AWS-style."""
+    offset = 0
+    if next_token:
+        try:
+            decoded = json.loads(base64.urlsafe_b64decode(next_token.encode()).decode())
+            offset = int(decoded["o"])
+            if decoded.get("k", "") != kind or offset < 0:
+                raise ValueError
+        except Exception:
+            raise InvalidToken(f"Invalid Token: '{next_token}'") from None
+    size = max_results or default
+    chunk = list(items[offset : offset + size + 1])
+    token = None
+    if len(chunk) > size:
+        chunk = chunk[:size]
+        token = base64.urlsafe_b64encode(json.dumps({"o": offset + size, "k": kind}).encode()).decode()
+    return chunk, token
