@@ -187,6 +187,12 @@ def test_lint_reports_arity_and_format_placeholder_problems_that_aws_accepts_at_
     ]
     assert lint_intrinsic("States.Format('}')")[0].startswith("States.Format template has an unpaired")
     assert lint_intrinsic("States.MathRandom(1, 2, 3)") == []
+    eleven = "States.Array(" * 11 + "1" + ")" * 11
+    assert lint_intrinsic(eleven) == [
+        "States.Array is nested 11 calls deep; intrinsic functions nest at most 10 deep (position 130)"
+    ]
+    assert ev(eleven) == [[[[[[[[[[[1]]]]]]]]]]]
+    assert lint_intrinsic("States.Array(" * 10 + ")" * 10) == []
     assert lint_intrinsic("States.Format($.t, 1, 2)") == []
 
 
