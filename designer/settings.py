@@ -36,12 +36,14 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 DEBUG = _env_bool("DEBUG", True)
-_DEFAULT_HOSTS = "127.0.0.1,localhost,[::1]"
+_DEFAULT_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # `make run HOST=192.168.1.5` should answer on that address without also setting ALLOWED_HOSTS.
 _HOST = os.environ.get("HOST", "").strip("[]")
 if _HOST and _HOST not in {"0.0.0.0", "::"}:
-    _DEFAULT_HOSTS += f",[{_HOST}]" if ":" in _HOST else f",{_HOST}"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", _DEFAULT_HOSTS).split(",") if h.strip()]
+    _DEFAULT_HOSTS.append(f"[{_HOST}]" if ":" in _HOST else _HOST)
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", ",".join(dict.fromkeys(_DEFAULT_HOSTS))).split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [

@@ -1,0 +1,302 @@
+"""End-to-end fixtures: a live Statecraft server and Debian's chromium, driven by Playwright.
+
+Every test under tests/e2e can use these (they are plain pytest fixtures, no plugin needed):
+
+`statecraft_server` (session)
+    (Not called `live_server`: that name belongs to pytest-django, whose own server is WSGI-only.)
+    A `LiveServer`: the real ASGI app (`designer.asgi:application`) under daphne, in a subprocess
+    on a free port, with its own temporary SQLite database (migrated). The user `e2e_user` exists
+    and owns the example workflows (`load_examples --owner e2e`). The in-memory channel layer is
+    used unless REDIS_URL is set in the environment.
+    - `.url`: base URL without a trailing slash, e.g. `http://127.0.0.1:43127`
+    - `.create_user(username, password, superuser=False)`: a new user in the server's database
+    - `.manage(*args)`: run a manage.py command against the server's database; returns stdout
+    - `.log_tail(lines)`: the end of the server's log (also attached to a failing test's report)
+    The server's database is not the one pytest-django gives tests/designer: create data through
+    these helpers, the REST API or the page, not through the ORM of the test process.
+`live_server_url` (session)
+    `statecraft_server.url`.
+`e2e_user` (session)
+    `Credentials(username, password)` of the session's ordinary user.
+`browser` (session)
+    Headless chromium from /usr/bin/chromium (skipped with the reason when it is missing; `make test`
+    installs it).
+`context`, `page` (per test)
+    A fresh browser context (no cookies; `base_url` is the live server, so `page.goto("/")` works)
+    and a page in it. Default timeout 15 s. When a test fails, a screenshot is saved to
+    test-results/<test>.png and the page's console errors and the server log's tail are added
+    to the report.
+`login` (per test)
+    `login(page, username, password)`: signs in through the login form and waits for the studio.
+`logged_in_page` (per test)
+    `page`, signed in as `e2e_user`, showing the studio shell.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+STARTUP_TIMEOUT = 60.0
+DEFAULT_TIMEOUT_MS = 15_000
+RESULTS_DIR = REPO_ROOT / "test-results"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+
+class LiveServer:
+    """Daphne serving Statecraft from a subprocess, with a throw-away database."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "DJANGO_SETTINGS_MODULE": "designer.settings",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log_path = workdir / "server.log"
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def manage(self, *args: str) -> str:
+        """Run `manage.py <args>` against the server's database and return its output."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def create_user(self, username: str, password: str, *, superuser: bool = False) -> Credentials:
+        """Create a user (or reset its password) in the server's database."""
+        code = (
+            "from django.contrib.auth import get_user_model\n"
+            "import sys\n"
+            "username, password, superuser = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
+            "user, _ = get_user_model().objects.get_or_create(username=username)\n"
+            "user.set_password(password)\n"
+            "user.is_staff = user.is_superuser = superuser\n"
+            "user.save()\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", _django_script(code), username, password, "1" if superuser else "0"],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"creating user {username!r} failed:\n{result.stderr}")
+        return Credentials(username, password)
+
+    def start(self) -> None:
+        self.manage("migrate", "--noinput", "-v", "0")
+        # A port taken between choosing and binding it is rare; try a few before giving up.
+        for _ in range(3):
+            port = _free_port()
+            log = self.log_path.open("ab")
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "designer.asgi:application"],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            log.close()
+            self.url = f"http://127.0.0.1:{port}"
+            if self._wait_until_answering():
+                return
+        raise RuntimeError(f"the live server did not start; its log ends with:\n{self.log_tail()}")
+
+    def _wait_until_answering(self) -> bool:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2) as response:
+                    if response.status == 200:
+                        return True
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        return False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+
+def _django_script(body: str) -> str:
+    return "import django\ndjango.setup()\n" + body
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# ─── server fixtures ─────────────────────────────────────────────────────────────────────────
+
+
+@pytest.fixture(scope="session")
+def statecraft_server() -> Iterator[LiveServer]:
+    with tempfile.TemporaryDirectory(prefix="statecraft-e2e-") as workdir:
+        server = LiveServer(Path(workdir))
+        try:
+            server.start()
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server_url(statecraft_server: LiveServer) -> str:
+    return statecraft_server.url
+
+
+@pytest.fixture(scope="session")
+def e2e_user(statecraft_server: LiveServer) -> Credentials:
+    credentials = statecraft_server.create_user("e2e", "e2e-password-" + secrets.token_hex(4))
+    statecraft_server.manage("load_examples", "--owner", credentials.username)
+    return credentials
+
+
+# ─── browser fixtures ────────────────────────────────────────────────────────────────────────
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); make test does")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def context(browser, statecraft_server: LiveServer):
+    context = browser.new_context(base_url=statecraft_server.url, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context, request):
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            problems.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    request.node.stash[_PAGE_PROBLEMS] = problems
+    yield page
+    report = request.node.stash.get(_CALL_REPORT, None)
+    if report is not None and report.failed:
+        RESULTS_DIR.mkdir(exist_ok=True)
+        safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
+        try:
+            page.screenshot(path=str(RESULTS_DIR / f"{safe_name}.png"), full_page=True)
+        except Exception as exc:  # a crashed page must not hide the test's own failure
+            problems.append(f"(no screenshot: {exc})")
+
+
+@pytest.fixture
+def login():
+    def sign_in(page, username: str, password: str) -> None:
+        """Sign in through the login form and wait until the studio shell is shown."""
+        page.goto("/accounts/login/")
+        page.get_by_test_id("login-username").fill(username)
+        page.get_by_test_id("login-password").fill(password)
+        page.get_by_test_id("login-submit").click()
+        page.get_by_test_id("app-shell").wait_for()
+
+    return sign_in
+
+
+@pytest.fixture
+def logged_in_page(page, login, e2e_user: Credentials):
+    login(page, e2e_user.username, e2e_user.password)
+    return page
+
+
+# ─── failure reports ─────────────────────────────────────────────────────────────────────────
+
+_CALL_REPORT = pytest.StashKey[pytest.TestReport]()
+_PAGE_PROBLEMS = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_REPORT] = report
+    if report.failed:
+        problems = item.stash.get(_PAGE_PROBLEMS, None)
+        if problems:
+            report.sections.append(("browser console", "\n".join(problems)))
+        server = item.funcargs.get("statecraft_server") if hasattr(item, "funcargs") else None
+        if server is not None:
+            report.sections.append(("live server log (tail)", server.log_tail()))
+    return report
