@@ -10,13 +10,15 @@ The interpreter never touches a database, a socket or the wall clock directly.  
 - `Clock`: the current time and an awaitable sleep, so Wait states, retry back-off and timeouts
   can be driven by a fake clock in tests and by durable timers in the server.
 - `Cancellation`: lets StopExecution (or a lost lease) abort a running execution.
+- `VirtualClock` (tests) and `ListSink` are small ready-made implementations.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 
@@ -57,7 +59,7 @@ class SystemClock:
     """The real clock."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     async def sleep(self, seconds: float) -> None:
         if seconds > 0:
@@ -82,3 +84,77 @@ class Cancellation:
 
     async def wait(self) -> None:
         await self._event.wait()
+
+
+class VirtualClock:
+    """A clock for tests: sleeping takes no real time.
+
+    Time stands still while any task can run; when every task is waiting, the clock jumps to
+    the earliest wake-up and resumes its sleeper.  Timeouts that race a sleep against other
+    work therefore resolve in virtual-time order.
+    """
+
+    def __init__(self, start: datetime | None = None):
+        self._now = start or datetime.now(UTC)
+        self._sleepers: list = []
+        self._seq = 0
+        self._scheduled = False
+        self._hops = 0
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward without waking anyone (for tests that set the scene)."""
+        self._now += timedelta(seconds=seconds)
+
+    async def sleep(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future = loop.create_future()
+        self._seq += 1
+        heapq.heappush(self._sleepers, (self._now + timedelta(seconds=seconds), self._seq, future))
+        self._schedule(loop)
+        await future
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._tick, loop)
+
+    def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._scheduled = False
+        sleepers = self._sleepers
+        while sleepers and sleepers[0][2].done():
+            heapq.heappop(sleepers)
+        if not sleepers:
+            return
+        ready = getattr(loop, "_ready", None)
+        busy = len(ready) > 0 if ready is not None else self._hops < 20
+        if busy:
+            self._hops += 1
+            self._schedule(loop)
+            return
+        self._hops = 0
+        wake, _, future = heapq.heappop(sleepers)
+        if wake > self._now:
+            self._now = wake
+        future.set_result(None)
+        while sleepers and sleepers[0][0] <= self._now:
+            _, _, other = heapq.heappop(sleepers)
+            if not other.done():
+                other.set_result(None)
+        if sleepers:
+            self._schedule(loop)
+
+
+class ListSink:
+    """An EventSink that keeps the events in a list."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.events.append(event)

@@ -1,0 +1,351 @@
+"""The asynchronous interpreter: start, step, checkpoint and resume an execution.
+
+`Interpreter` runs one execution of a compiled state machine.  Its outside world comes through
+`engine.ports` (EventSink, TaskInvoker, Clock, Cancellation).  The loop in `run_states` is the
+hot path: it runs synchronous states (Pass, Choice, Succeed, Fail) without awaiting anything
+and only awaits the handlers of states that can really suspend (Task, Wait, Parallel, Map).
+
+Checkpoints: after ExecutionStarted and after every top-level state, `checkpoint()` describes
+where the execution stands (next state, its input, the last event id and the previousEventId
+pointer) as plain JSON values.  A server persists it together with the events emitted up to
+that point; `Interpreter(..., checkpoint=cp)` continues from there without re-running finished
+states (a state that was in flight, such as a Task, runs again from its Entered event).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from engine.definition import StateMachine, load
+from engine.errors import StatesError, Timeout
+from engine.history import DEFAULT_HISTORY_LIMIT, STATE_ENTERED, STATE_EXITED, Frame, History
+from engine.lifecycle import check_size, prefix_cause
+from engine.paths import to_json
+from engine.ports import Cancellation, Clock, EventSink, SystemClock, TaskInvoker
+
+CHECKPOINT_VERSION = 1
+
+
+class ExecutionAborted(Exception):
+    """Raised inside the interpreter when the Cancellation fires."""
+
+
+@dataclass
+class ExecutionResult:
+    """The outcome of an execution, as DescribeExecution + GetExecutionHistory report it."""
+
+    status: str                          # SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+    output: str | None = None            # JSON text
+    error: str | None = None
+    cause: str | None = None
+    history: list[dict] = field(default_factory=list)
+    start_date: datetime | None = None
+    stop_date: datetime | None = None
+    name: str = ""
+    execution_arn: str = ""
+    state_machine_arn: str = ""
+    input: str = "{}"                    # JSON text
+
+    @property
+    def output_value(self) -> Any:
+        """The output parsed from JSON (None when there is none)."""
+        import json
+
+        return None if self.output is None else json.loads(self.output)
+
+
+def iso_time(moment: datetime) -> str:
+    """The context object's timestamp format: 2024-01-02T03:04:05.678Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class Interpreter:
+    """One execution.  Construct, then `await run()`; `checkpoint()` at any step boundary."""
+
+    def __init__(
+        self,
+        definition: Any,
+        input: Any = None,
+        *,
+        name: str | None = None,
+        state_machine_name: str = "StateMachine",
+        region: str = "us-east-1",
+        account: str = "123456789012",
+        role_arn: str | None = None,
+        invoker: TaskInvoker | None = None,
+        sink: EventSink | None = None,
+        clock: Clock | None = None,
+        cancellation: Cancellation | None = None,
+        history_limit: int = DEFAULT_HISTORY_LIMIT,
+        keep_history: bool = True,
+        on_checkpoint: Callable[[dict], None] | None = None,
+        checkpoint: dict | None = None,
+        input_text: str | None = None,
+    ):
+        self.machine: StateMachine = load(definition)
+        self.clock = clock or SystemClock()
+        self.invoker = invoker
+        self.cancellation = cancellation
+        self.on_checkpoint = on_checkpoint
+        self.region, self.account = region, account
+        self.history = History(sink, self.clock.now, history_limit, keep_history)
+        self.top = Frame(0, self.history)
+        self.variables: dict | None = None
+        self.resume_from: dict | None = checkpoint
+        if checkpoint is not None:
+            meta = checkpoint["execution"]
+            name, state_machine_name = meta["name"], meta["state_machine_name"]
+            role_arn, input_text = meta["role_arn"], meta["input"]
+            input = _loads(input_text)
+            self.start_date = datetime.fromisoformat(meta["start_date"])
+            self.redrive_count = meta.get("redrive_count", 0)
+            self.history.last_id = checkpoint["last_event_id"]
+            self.top.prev = checkpoint["prev"]
+        else:
+            self.start_date = self.clock.now()
+            self.redrive_count = 0
+        self.name = name or str(uuid.uuid4())
+        self.state_machine_name = state_machine_name
+        self.state_machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
+        self.execution_arn = f"arn:aws:states:{region}:{account}:execution:{state_machine_name}:{self.name}"
+        self.role_arn = role_arn or f"arn:aws:iam::{account}:role/StatecraftExecutionRole"
+        self.input = input if input is not None or input_text is not None else {}
+        self.input_text = input_text if input_text is not None else to_json(self.input)
+        self.ctx_execution = {
+            "Id": self.execution_arn, "Input": self.input, "StartTime": iso_time(self.start_date),
+            "Name": self.name, "RoleArn": self.role_arn, "RedriveCount": self.redrive_count,
+        }
+        self.ctx_machine = {"Id": self.state_machine_arn, "Name": state_machine_name}
+        self.status = "RUNNING"
+        self.next_state: str | None = self.machine.start_at
+        self.current_input: Any = self.input
+        self.output_text: str | None = None
+        self.error: str | None = None
+        self.cause: str | None = None
+        self.stop_date: datetime | None = None
+        self.transitions = 0
+        if checkpoint is not None:
+            self.next_state = checkpoint["state"]
+            self.current_input = checkpoint["input"]
+
+    # -- the context object ($$) ------------------------------------------------------------
+
+    def context(self, state: Any, frame: Frame, extra: dict | None = None) -> dict:
+        """The context object as seen from `state` in `frame`."""
+        state_ctx = {"EnteredTime": iso_time(frame.entered_time), "Name": state.name}
+        if state.type in ("Task", "Parallel", "Map"):
+            state_ctx["RetryCount"] = frame.retry_count
+        ctx = {"Execution": self.ctx_execution, "State": state_ctx, "StateMachine": self.ctx_machine}
+        if frame.task_token is not None:
+            ctx["Task"] = {"Token": frame.task_token}
+        if extra:
+            ctx.update(extra)
+        return ctx
+
+    # -- waiting ----------------------------------------------------------------------------
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait on the clock; a Cancellation interrupts the wait."""
+        cancellation = self.cancellation
+        if cancellation is None:
+            await self.clock.sleep(seconds)
+            return
+        if cancellation.cancelled:
+            raise ExecutionAborted()
+        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
+        stopper = asyncio.ensure_future(cancellation.wait())
+        try:
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            stopper.cancel()
+        if cancellation.cancelled:
+            raise ExecutionAborted()
+
+    async def with_timeout(self, awaitable: Any, seconds: float) -> Any:
+        """Await `awaitable`, failing with States.Timeout after `seconds` on the clock."""
+        task = asyncio.ensure_future(awaitable)
+        timer = asyncio.ensure_future(self.clock.sleep(seconds))
+        try:
+            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            timer.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        raise Timeout(None)
+
+    # -- checkpoints ------------------------------------------------------------------------
+
+    def checkpoint(self) -> dict:
+        """Where the execution stands, as JSON-serialisable values (see the module docstring)."""
+        return {
+            "version": CHECKPOINT_VERSION,
+            "execution": {
+                "name": self.name, "state_machine_name": self.state_machine_name,
+                "role_arn": self.role_arn, "input": self.input_text,
+                "start_date": self.start_date.isoformat(), "redrive_count": self.redrive_count,
+            },
+            "status": self.status,
+            "state": self.next_state,
+            "input": self.current_input,
+            "last_event_id": self.history.last_id,
+            "prev": self.top.prev,
+        }
+
+    # -- running ----------------------------------------------------------------------------
+
+    async def run(self) -> ExecutionResult:
+        """Run to a terminal status and return the result."""
+        history = self.history
+        if self.resume_from is None:
+            history.add("ExecutionStarted", 0, "executionStartedEventDetails", {
+                "input": self.input_text, "inputDetails": {"truncated": False}, "roleArn": self.role_arn,
+            })
+            if self.on_checkpoint is not None:
+                self.on_checkpoint(self.checkpoint())
+        try:
+            if self.machine.timeout_seconds is not None:
+                output = await self._with_machine_timeout()
+            else:
+                output = await self._run_top()
+        except ExecutionAborted:
+            self._finish_aborted()
+        except asyncio.CancelledError:
+            if self.cancellation is not None and self.cancellation.cancelled:
+                self._finish_aborted()
+            else:
+                raise
+        except _MachineTimedOut:
+            self.status, self.error = "TIMED_OUT", "States.Timeout"
+            details = {"error": "States.Timeout"}
+            history.add("ExecutionTimedOut", self.top.prev, "executionTimedOutEventDetails", details)
+        except StatesError as exc:
+            self.status, self.error, self.cause = "FAILED", exc.error, exc.cause
+            details = {}
+            if exc.error is not None:
+                details["error"] = exc.error
+            if exc.cause is not None:
+                details["cause"] = exc.cause
+            history.add("ExecutionFailed", self.top.prev, "executionFailedEventDetails", details)
+        else:
+            self.status = "SUCCEEDED"
+            history.add("ExecutionSucceeded", self.top.prev, "executionSucceededEventDetails", {
+                "output": self.output_text, "outputDetails": {"truncated": False},
+            })
+            del output
+        self.stop_date = self.clock.now()
+        self.next_state = None
+        if self.on_checkpoint is not None:
+            self.on_checkpoint(self.checkpoint())
+        return self.result()
+
+    def _finish_aborted(self) -> None:
+        self.status = "ABORTED"
+        details = {}
+        if self.cancellation is not None:
+            if self.cancellation.error is not None:
+                details["error"] = self.cancellation.error
+            if self.cancellation.cause is not None:
+                details["cause"] = self.cancellation.cause
+        self.error, self.cause = details.get("error"), details.get("cause")
+        # AWS: the ExecutionAborted event of StopExecution links to no earlier event.
+        self.history.add("ExecutionAborted", 0, "executionAbortedEventDetails", details)
+
+    async def _with_machine_timeout(self) -> Any:
+        body = asyncio.ensure_future(self._run_top())
+        timer = asyncio.ensure_future(self.clock.sleep(self.machine.timeout_seconds))
+        done, _ = await asyncio.wait({body, timer}, return_when=asyncio.FIRST_COMPLETED)
+        if body in done:
+            timer.cancel()
+            return body.result()
+        body.cancel()
+        try:
+            await body
+        except (asyncio.CancelledError, Exception):
+            pass
+        raise _MachineTimedOut()
+
+    async def _run_top(self) -> Any:
+        if self.next_state is None:
+            return self.current_input
+        on_checkpoint = self.on_checkpoint
+        output = await self.run_states(self.machine, self.next_state, self.current_input, self.top,
+                                       on_checkpoint)
+        return output
+
+    def result(self) -> ExecutionResult:
+        return ExecutionResult(
+            status=self.status, output=self.output_text if self.status == "SUCCEEDED" else None,
+            error=self.error, cause=self.cause, history=self.history.events,
+            start_date=self.start_date, stop_date=self.stop_date, name=self.name,
+            execution_arn=self.execution_arn, state_machine_arn=self.state_machine_arn,
+            input=self.input_text,
+        )
+
+    async def run_states(self, machine: StateMachine, name: str, value: Any, frame: Frame,
+                         on_checkpoint: Callable[[dict], None] | None = None) -> Any:
+        """Run states from `name` until one ends the sequence; return the sequence's output.
+
+        Each iteration: Entered event → handler → size check → Exited event → next.  The JSON
+        text of a state's output is made once and reused as the next state's input text.
+        """
+        from engine.states import STATE_HANDLERS
+
+        states = machine.states
+        history = frame.history or self.history
+        now = self.clock.now
+        cancellation = self.cancellation
+        text = frame.text if frame.value is value and frame.text is not None else to_json(value)
+        is_top = frame is self.top
+        while True:
+            if cancellation is not None and cancellation.cancelled:
+                raise ExecutionAborted()
+            state = states[name]
+            state_type = state.type
+            frame.entered_time = now()
+            frame.retry_count = 0
+            frame.entered = history.link(frame, state_type + "StateEntered", STATE_ENTERED,
+                                         {"name": name, "input": text, "inputDetails": {"truncated": False}})
+            self.transitions += 1
+            handler = STATE_HANDLERS[state_type]
+            try:
+                if state.is_async:
+                    name, value = await handler(self, state, value, frame)
+                else:
+                    name, value = handler(self, state, value, frame)
+                text = to_json(value)
+                check_size(text, state.name)
+            except StatesError as exc:
+                raise prefix_cause(exc, state.name, frame.entered) from None
+            history.link(frame, state_type + "StateExited", STATE_EXITED,
+                         {"name": state.name, "output": text, "outputDetails": {"truncated": False}})
+            if name is None:
+                if is_top:
+                    self.output_text = text
+                    self.current_input = value
+                    self.next_state = None
+                frame.value, frame.text = value, text
+                return value
+            if is_top:
+                self.next_state, self.current_input = name, value
+                if on_checkpoint is not None:
+                    on_checkpoint(self.checkpoint())
+
+
+class _MachineTimedOut(Exception):
+    pass
+
+
+def _loads(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+__all__ = ["ExecutionResult", "Interpreter", "ExecutionAborted", "Timeout", "iso_time"]

@@ -1,0 +1,97 @@
+"""`engine.run`: run an execution to completion in memory, with Python callables as tasks.
+
+`HandlerInvoker` is the TaskInvoker behind it: a mapping from a Task's Resource (an ARN or a
+Lambda function name) to a callable, sync or async, that takes the effective input and returns
+the result.  An exception becomes a task failure whose Error is the exception's `error`
+attribute or its class name and whose Cause is its message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from engine.errors import StatesError
+from engine.history import DEFAULT_HISTORY_LIMIT
+from engine.interpreter import ExecutionResult, Interpreter
+from engine.ports import Cancellation, Clock, EventSink, TaskInvoker, TaskRequest
+
+
+def _function_name(resource: str) -> str:
+    """`my-fn` from `arn:aws:lambda:us-east-1:123456789012:function:my-fn[:alias]`."""
+    if resource.startswith("arn:") and ":function:" in resource:
+        return resource.split(":function:", 1)[1].split(":", 1)[0]
+    return resource.split(":", 1)[0] if not resource.startswith("arn:") else resource
+
+
+class HandlerInvoker:
+    """Runs Task states with Python callables keyed by Resource or Lambda function name."""
+
+    def __init__(self, handlers: Mapping[str, Callable[..., Any]] | None = None):
+        self.handlers = dict(handlers or {})
+        self._by_name = {_function_name(k): v for k, v in self.handlers.items()}
+
+    def find(self, resource: str) -> Callable[..., Any] | None:
+        return self.handlers.get(resource) or self._by_name.get(_function_name(resource))
+
+    async def invoke(self, request: TaskRequest) -> Any:
+        handler = self.find(request.resource)
+        if handler is None:
+            raise StatesError(
+                f"Function not found: {request.resource}", error="Lambda.ResourceNotFoundException"
+            )
+        mark_started = request.extra.get("mark_started")
+        if mark_started is not None:
+            mark_started("statecraft")
+        # The handler gets its own copy, as a Lambda function gets the payload over the wire.
+        payload = json.loads(json.dumps(request.payload))
+        try:
+            result = handler(payload)
+            if inspect.isawaitable(result):
+                result = await result
+        except StatesError:
+            raise
+        except Exception as exc:  # a handler's failure is the task's failure
+            error = getattr(exc, "error", None)
+            raise StatesError(str(exc), error=error if isinstance(error, str) else type(exc).__name__) from exc
+        return result
+
+
+async def run_async(
+    definition: Any,
+    input: Any = None,
+    *,
+    handlers: Mapping[str, Callable[..., Any]] | None = None,
+    name: str | None = None,
+    clock: Clock | None = None,
+    invoker: TaskInvoker | None = None,
+    sink: EventSink | None = None,
+    cancellation: Cancellation | None = None,
+    history_limit: int = DEFAULT_HISTORY_LIMIT,
+    keep_history: bool = True,
+    **options: Any,
+) -> ExecutionResult:
+    """Like `run`, inside a running event loop."""
+    input_text = input if isinstance(input, str) else None
+    value = json.loads(input) if isinstance(input, str) else input
+    interpreter = Interpreter(
+        definition, value, name=name, clock=clock, invoker=invoker or HandlerInvoker(handlers),
+        sink=sink, cancellation=cancellation, history_limit=history_limit,
+        keep_history=keep_history, input_text=input_text, **options,
+    )
+    return await interpreter.run()
+
+
+def run(definition: Any, input: Any = None, **kwargs: Any) -> ExecutionResult:
+    """Run an execution to completion and return its result.
+
+    `definition` is a dict or JSON text; `input` a JSON value, or JSON text when it is a str
+    (as StartExecution takes it).  Keyword arguments: `handlers`, `name`, `clock` (e.g.
+    `engine.ports.VirtualClock()` so Wait states take no time), `invoker`, `sink`,
+    `cancellation`, `history_limit`, `keep_history`, `state_machine_name`, `region`,
+    `account`, `role_arn`, `on_checkpoint`, `checkpoint`.
+    """
+    return asyncio.run(run_async(definition, input, **kwargs))
