@@ -1,0 +1,554 @@
+"""JSONata query language: `{% … %}` templates, `$states`, and typed fields.
+
+Implements the JSONata half of the Amazon States Language (developer guide, "Transforming data
+with JSONata in Step Functions"):
+
+- a string is a JSONata template only when the *whole* string is `{% expression %}`; anywhere
+  else, including inside objects and arrays, strings are literal values;
+- expressions see `$states` = {input, result, errorOutput, context} and every workflow variable
+  as `$name`, plus the functions in `engine.jsonata_functions`;
+- an expression that returns nothing (undefined) fails the state with
+  States.QueryEvaluationError, and so does a JSONata error or a result of the wrong type for
+  fields that need one (Items, Condition, Seconds, TimeoutSeconds, Error, …).
+
+Compiled expressions and compiled field templates are cached; the commonest expressions
+(`$states.input`, `$states.input.a.b`, `$name`, `$name.a`, literals) skip jsonata-python
+altogether.  Results may share structure with the inputs they came from: treat them as
+immutable, the way the rest of the engine treats payloads.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from jsonata import Jsonata
+from jsonata.jexception import JException
+from jsonata.timebox import Timebox
+from jsonata.utils import Utils
+
+from engine.errors import QueryEvaluationError
+from engine.jsonata_functions import FUNCTION_FRAME, SfnFunctionError
+
+# A marker for JSONata's "undefined": no value at all, as opposed to JSON null (None).
+UNDEFINED: Any = type("Undefined", (), {"__repr__": lambda self: "UNDEFINED", "__slots__": ()})()
+
+_NONE = Utils.NONE
+_NULL = Utils.NULL_VALUE
+
+
+class JsonataEvaluationError(QueryEvaluationError):
+    """States.QueryEvaluationError raised by a JSONata field, with the field it came from.
+
+    `cause` is AWS's sentence without the "An error occurred while executing the state …"
+    prefix, which the lifecycle adds to every runtime error; `location` is what the
+    EvaluationFailed event records.
+    """
+
+    def __init__(self, cause: str, location: str | None = None, expression: str | None = None):
+        super().__init__(cause)
+        self.location = location
+        self.expression = expression
+
+
+# --- templates -----------------------------------------------------------------------------
+
+def is_template(value: Any) -> bool:
+    """True when `value` is a JSONata template: a string that is exactly `{% … %}`."""
+    # AWS: "{%" must be the very first characters and "%}" the very last; " {% x %} " is a
+    # literal string (recorded TestState case test_state_with_variables[empty_variables]).
+    return isinstance(value, str) and len(value) >= 4 and value[:2] == "{%" and value[-2:] == "%}"
+
+
+def template_expression(template: str) -> str:
+    """The expression inside a `{% … %}` template, trimmed as AWS quotes it in errors."""
+    return template[2:-2].strip()
+
+
+# --- compiled expressions ------------------------------------------------------------------
+
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_STATES_PATH = re.compile(rf"\$states((?:\.{_IDENT})*)")
+_VARIABLE_PATH = re.compile(rf"\$({_IDENT})((?:\.{_IDENT})*)")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_SIMPLE_STRING = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
+# Words that JSONata reads as operators or literals, never as a field name in a simple path.
+_RESERVED_STEPS = frozenset({"and", "or", "in", "true", "false", "null"})
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+def _steps(dotted: str) -> tuple[str, ...] | None:
+    steps = tuple(dotted.split(".")[1:]) if dotted else ()
+    if any(step in _RESERVED_STEPS for step in steps):
+        return None
+    return steps
+
+
+_DEFER: Any = object()
+
+
+def _walk(value: Any, steps: tuple[str, ...]) -> Any:
+    """Follow object keys the way a JSONata path does; _DEFER when a step meets an array."""
+    for step in steps:
+        if type(value) is not dict:
+            if isinstance(value, list):
+                return _DEFER       # JSONata maps over arrays: leave that to the library
+            return UNDEFINED
+        value = value.get(step, UNDEFINED)
+        if value is UNDEFINED:
+            return UNDEFINED
+    return value
+
+
+class Expression:
+    """One compiled JSONata expression (the text between `{%` and `%}`)."""
+
+    __slots__ = ("source", "_kind", "_data", "_jsonata")
+
+    def __init__(self, source: str):
+        self.source = source
+        self._jsonata: Jsonata | None = None
+        self._kind, self._data = self._classify(source)
+        if self._kind == "jsonata":
+            self._jsonata = _parse(source)
+
+    @staticmethod
+    def _classify(source: str) -> tuple[str, Any]:
+        if source in _LITERALS:
+            return "literal", _LITERALS[source]
+        if _NUMBER.fullmatch(source):
+            number = json.loads(source)
+            if isinstance(number, float) and number.is_integer() and abs(number) < 2 ** 53:
+                number = int(number)
+            return "literal", number
+        m = _SIMPLE_STRING.fullmatch(source)
+        if m:
+            return "literal", m.group(1) if m.group(1) is not None else m.group(2)
+        m = _STATES_PATH.fullmatch(source)
+        if m:
+            steps = _steps(m.group(1))
+            if steps is not None:
+                return "states", steps
+        m = _VARIABLE_PATH.fullmatch(source)
+        if m and m.group(1) != "states":
+            steps = _steps(m.group(2))
+            if steps is not None:
+                return "variable", (m.group(1), steps)
+        return "jsonata", None
+
+    def evaluate(self, states: Mapping[str, Any], variables: Any = None) -> Any:
+        """The JSON value of the expression, or UNDEFINED; JSONata errors propagate."""
+        kind = self._kind
+        if kind == "states":
+            result = _walk(states, self._data)
+            if result is not _DEFER:
+                return result
+        elif kind == "literal":
+            return self._data
+        elif kind == "variable" and variables is not None:
+            name, steps = self._data
+            value = variables.get(name, _NONE)
+            if value is not _NONE:
+                result = _walk(value, steps)
+                if result is not _DEFER:
+                    return result
+        if self._jsonata is None:
+            self._jsonata = _parse(self.source)
+        return _run(self._jsonata, states, variables)
+
+
+_CACHE: dict[str, Expression] = {}
+_CACHE_LIMIT = 20_000
+_CACHE_LOCK = threading.Lock()
+
+
+def compile_expression(source: str) -> Expression:
+    """A cached compiled expression; raises JException for a malformed one."""
+    expression = _CACHE.get(source)
+    if expression is None:
+        expression = Expression(source)
+        with _CACHE_LOCK:
+            if len(_CACHE) >= _CACHE_LIMIT:
+                _CACHE.clear()
+            _CACHE[source] = expression
+    return expression
+
+
+def _parse(source: str) -> Jsonata:
+    compiled = Jsonata(source)
+    if compiled.errors:
+        raise compiled.errors[0]
+    return compiled
+
+
+class _ScopeFrame(Jsonata.Frame):
+    """The root frame of one evaluation: `$states`, then the variables, then the functions."""
+
+    def __init__(self, states: Mapping[str, Any], variables: Any):
+        self.bindings = {}
+        self.parent = FUNCTION_FRAME
+        self.is_parallel_call = False
+        self._states = states
+        self._variables = variables
+
+    def lookup(self, name: str) -> Any:
+        value = self.bindings.get(name, _NONE)
+        if value is not _NONE:
+            return value
+        if name == "states":
+            return self._states
+        if self._variables is not None and not name.startswith("__"):
+            value = self._variables.get(name, _NONE)
+            if value is not _NONE:
+                # jsonata-python reads a bare None as "undefined"; a variable holding JSON
+                # null must read as null.
+                return _NULL if value is None else value
+        return FUNCTION_FRAME.lookup(name)
+
+
+def _run(compiled: Jsonata, states: Mapping[str, Any], variables: Any) -> Any:
+    # jsonata-python evaluates on the instance most recently constructed in this thread
+    # (`Jsonata.CURRENT`); pointing it at this one keeps $now()/$millis() per evaluation.
+    Jsonata.CURRENT.jsonata = compiled
+    compiled.timestamp = Timebox.current_milli_time()
+    frame = _ScopeFrame(states, variables)
+    result = compiled.eval(compiled.ast, None, frame)
+    return to_json(result)
+
+
+def to_json(value: Any) -> Any:
+    """A JSONata result as plain JSON: UNDEFINED for nothing, None for null, ints for whole numbers.
+
+    AWS runs JSONata on JavaScript numbers, so 3.0 is written 3; jsonata-python's own list
+    subclass (which carries sequence flags) is replaced by plain lists so that a stored value
+    never changes meaning when it is read back by a later expression.
+    """
+    if value is None:
+        return UNDEFINED
+    return _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    t = type(value)
+    if t is str or t is bool or t is int:
+        return value
+    if value is _NULL or value is None:
+        return None
+    if t is float:
+        if not math.isfinite(value):
+            raise JException("D1001", 0, value)
+        if value.is_integer() and abs(value) < 2 ** 63:
+            return int(value)
+        return value
+    if t is dict:
+        out = None
+        for k, v in value.items():
+            pv = _plain(v)
+            if pv is not v:
+                if out is None:
+                    out = dict(value)
+                out[k] = pv
+        return value if out is None else out
+    if isinstance(value, list):
+        if t is list:
+            out = None
+            for i, v in enumerate(value):
+                pv = _plain(v)
+                if pv is not v:
+                    if out is None:
+                        out = list(value)
+                    out[i] = pv
+            return value if out is None else out
+        return [_plain(v) for v in value if v is not None]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    raise _UnsupportedResult(value)
+
+
+class _UnsupportedResult(Exception):
+    """A JSONata result that is no JSON value (a function, a regex)."""
+
+
+# --- messages ------------------------------------------------------------------------------
+
+def json_type(value: Any) -> str:
+    """The JSON type name AWS uses in its messages: null, boolean, number, string, array, object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def to_json_text(value: Any) -> str:
+    """Compact JSON text, as AWS quotes values in causes and history."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _fail(expression: str, field: str, tail: str) -> JsonataEvaluationError:
+    return JsonataEvaluationError(
+        f"The JSONata expression '{expression}' specified for the field '{field}' {tail}",
+        location=field, expression=expression)
+
+
+def undefined_error(expression: str, field: str) -> JsonataEvaluationError:
+    """AWS's cause for an expression that returned nothing."""
+    return _fail(expression, field, "returned nothing (undefined).")
+
+
+def type_error(expression: str, field: str, expected: str, value: Any) -> JsonataEvaluationError:
+    """AWS's cause for a result of the wrong type (recorded for Map Items)."""
+    return _fail(expression, field,
+                 f"returned an unexpected result type. Expected '{expected}', but was "
+                 f"'{json_type(value)}' for value: {to_json_text(value)}")
+
+
+def evaluation_error(expression: str, field: str, exc: Exception) -> JsonataEvaluationError:
+    """AWS's cause for an expression that threw: `. CODE: message` or `: message`."""
+    if isinstance(exc, JException):
+        return _fail(expression, field,
+                     f"threw an error during evaluation. {exc.error}: {jsonata_message(exc)}")
+    if isinstance(exc, RecursionError):
+        return _fail(expression, field, "threw an error during evaluation: Stack overflow error")
+    return _fail(expression, field, f"threw an error during evaluation: {exc}")
+
+
+_PLACEHOLDER = re.compile(r"\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}")
+# jsonata-js's names for a signature's array subtypes (signature.js, arraySignatureMapping).
+_ARRAY_SUBTYPES = {"a": "arrays", "b": "booleans", "f": "functions", "n": "numbers",
+                   "o": "objects", "s": "strings"}
+
+
+def jsonata_message(exc: JException) -> str:
+    """A JException's message worded the way jsonata-js (and so AWS) words it.
+
+    jsonata-python inherits jsonata-java's catalogue, in which the word "function" became
+    "Object" and `{{x}}` substitutions lost the JSON quoting jsonata-js gives them
+    (`Argument 1 of function "sum" must be an array of "numbers"`).
+    """
+    template = JException.error_codes.get(exc.error)
+    if template is None or template == "{{{message}}}":
+        message = str(exc)
+        prefix = f"{exc.error}: "
+        return message[len(prefix):] if message.startswith(prefix) else message
+    args = [exc.current, exc.expected, exc.extra]
+    if exc.error == "T0412" and isinstance(exc.extra, str):
+        args[2] = _ARRAY_SUBTYPES.get(exc.extra, exc.extra)
+    position = iter(range(len(args)))
+
+    def substitute(m: re.Match) -> str:
+        value = args[next(position, len(args) - 1)]
+        if m.group(1) is not None or isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        try:
+            return json.dumps(_plain(value) if value is not None else None, ensure_ascii=False)
+        except (TypeError, ValueError, _UnsupportedResult):
+            return str(value)
+    return _PLACEHOLDER.sub(substitute, template.replace("Object", "function"))
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+def evaluate_expression(source: str, states: Mapping[str, Any], variables: Any = None, *,
+                        field: str = "Output") -> Any:
+    """Evaluate one expression (without delimiters) for `field`; undefined is an error."""
+    try:
+        value = compile_expression(source).evaluate(states, variables)
+    except JsonataEvaluationError:
+        raise
+    except _UnsupportedResult:
+        raise _fail(source, field, "returned an unsupported result type.") from None
+    except (JException, SfnFunctionError, RecursionError, ValueError, TypeError,
+            ArithmeticError, IndexError, KeyError) as exc:
+        raise evaluation_error(source, field, exc) from None
+    if value is UNDEFINED:
+        raise undefined_error(source, field)
+    return value
+
+
+def evaluate_template(template: str, states: Mapping[str, Any], variables: Any = None, *,
+                      field: str = "Output") -> Any:
+    """Evaluate a `{% … %}` string for `field`."""
+    return evaluate_expression(template_expression(template), states, variables, field=field)
+
+
+class CompiledField:
+    """A field value with its templates located and compiled once.
+
+    `evaluate(states, variables)` returns a fresh JSON value: templates replaced by their
+    results, literal strings kept, constant objects and arrays copied.
+    """
+
+    __slots__ = ("field", "_build")
+
+    def __init__(self, value: Any, field: str):
+        self.field = field
+        self._build = _compile_value(value, field)
+
+    def evaluate(self, states: Mapping[str, Any], variables: Any = None) -> Any:
+        return self._build(states, variables)
+
+
+def _copy(value: Any) -> Any:
+    if type(value) is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_copy(v) for v in value]
+    return value
+
+
+def _has_template(value: Any) -> bool:
+    if isinstance(value, str):
+        return is_template(value)
+    if isinstance(value, dict):
+        return any(_has_template(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_template(v) for v in value)
+    return False
+
+
+def _compile_value(value: Any, field: str) -> Callable[[Mapping[str, Any], Any], Any]:
+    if is_template(value):
+        source = template_expression(value)
+        # Parse now so a malformed expression fails here (validation reports it earlier).
+        compile_expression(source)
+
+        def build(states, variables, source=source, field=field):
+            return evaluate_expression(source, states, variables, field=field)
+        return build
+    if not _has_template(value):
+        if isinstance(value, (dict, list)):
+            return lambda states, variables, value=value: _copy(value)
+        return lambda states, variables, value=value: value
+    if isinstance(value, dict):
+        # AWS names a nested field by its path: Output/key, Arguments/list[0] (see README).
+        parts = [(k, _compile_value(v, f"{field}/{k}")) for k, v in value.items()]
+
+        def build_object(states, variables, parts=parts):
+            return {k: part(states, variables) for k, part in parts}
+        return build_object
+    parts_list = [_compile_value(v, f"{field}[{i}]") for i, v in enumerate(value)]
+
+    def build_array(states, variables, parts=parts_list):
+        return [part(states, variables) for part in parts]
+    return build_array
+
+
+_FIELDS: dict[tuple[int, str], tuple[Any, CompiledField]] = {}
+
+
+def compile_field(value: Any, field: str) -> CompiledField:
+    """The cached CompiledField for a definition's field value (keyed by object identity)."""
+    key = (id(value), field)
+    hit = _FIELDS.get(key)
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    compiled = CompiledField(value, field)
+    with _CACHE_LOCK:
+        if len(_FIELDS) >= _CACHE_LIMIT:
+            _FIELDS.clear()
+        # Holding `value` keeps its id from being reused by another object.
+        _FIELDS[key] = (value, compiled)
+    return compiled
+
+
+def evaluate_field(value: Any, states: Mapping[str, Any], variables: Any = None, *,
+                   field: str) -> Any:
+    """Evaluate a field value: templates anywhere inside it, everything else literal."""
+    if isinstance(value, str):
+        if is_template(value):
+            return evaluate_template(value, states, variables, field=field)
+        return value
+    if not isinstance(value, (dict, list)):
+        return value
+    return compile_field(value, field).evaluate(states, variables)
+
+
+# --- typed fields --------------------------------------------------------------------------
+
+def _as_integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+# field name -> (expected type as AWS names it, lower bound, upper bound)
+TYPED_FIELDS: dict[str, tuple[str, float | None, float | None]] = {
+    "TimeoutSeconds": ("integer", 1, None),
+    "HeartbeatSeconds": ("integer", 1, None),
+    "MaxConcurrency": ("integer", 0, None),
+    "ToleratedFailureCount": ("integer", 0, None),
+    "ToleratedFailurePercentage": ("number", 0, 100),
+    "Seconds": ("integer", 0, None),
+    "Timestamp": ("string", None, None),
+    "Error": ("string", None, None),
+    "Cause": ("string", None, None),
+    "Items": ("array", None, None),
+    "Condition": ("boolean", None, None),
+}
+
+
+def evaluate_typed(value: Any, states: Mapping[str, Any], variables: Any = None, *,
+                   field: str, kind: str | None = None) -> Any:
+    """Evaluate a field whose result must have one type (Items, Seconds, Error, Condition, …).
+
+    `field` is the location written in errors (`Choices[0]/Condition`); `kind` is the entry of
+    TYPED_FIELDS to check against, by default the last segment of `field`.  A literal value
+    (no template) is returned as written: static validation checks those.
+    """
+    if not is_template(value):
+        return value
+    source = template_expression(value)
+    result = evaluate_expression(source, states, variables, field=field)
+    if kind is None:
+        kind = field.rsplit("/", 1)[-1]
+    expected, low, high = TYPED_FIELDS[kind]
+    if expected == "integer":
+        number = _as_integer(result)
+        if number is None:
+            raise type_error(source, field, "integer", result)
+        result = number
+    elif expected == "number":
+        if isinstance(result, bool) or not isinstance(result, (int, float)):
+            raise type_error(source, field, "number", result)
+    elif json_type(result) != expected:
+        raise type_error(source, field, expected, result)
+    if (low is not None and result < low) or (high is not None and result > high):
+        bounds = (f"between {low} and {high}" if high is not None
+                  else f"greater than or equal to {low}")
+        raise _fail(source, field,
+                    f"returned an invalid value. Expected a value {bounds}, but was: "
+                    f"{to_json_text(result)}")
+    return result
+
+
+def map_input_not_array(value: Any) -> JsonataEvaluationError:
+    """AWS's error when a JSONata Map without Items gets an input that is not an array."""
+    # AWS: recorded with no `location` in the EvaluationFailed event.
+    return JsonataEvaluationError(
+        f"Map state input must be an array but was: {to_json_text(value)}", location=None)
+
+
+def states_binding(input: Any, context: Mapping[str, Any] | None = None, *,
+                   result: Any = UNDEFINED, error_output: Any = UNDEFINED) -> dict[str, Any]:
+    """The `$states` object: input and context always, result and errorOutput when they exist."""
+    states: dict[str, Any] = {"input": input, "context": context if context is not None else {}}
+    if result is not UNDEFINED:
+        states["result"] = result
+    if error_output is not UNDEFINED:
+        states["errorOutput"] = error_output
+    return states
