@@ -1,8 +1,10 @@
 """Shared pytest setup for every suite (tests/engine, tests/designer, tests/e2e).
 
-Tests under tests/e2e get the `e2e` marker automatically, so `pytest -m "not e2e"` runs
-everything that needs no browser. Django is configured by pytest-django from pyproject.toml;
-tests/engine needs none of it and also runs with `pytest -p no:django tests/engine`.
+Tests under tests/e2e get the `e2e` marker (`pytest -m "not e2e"` runs everything that needs no
+browser) and always run last: while Playwright's browser is open, the test process has a running
+asyncio loop, so `asyncio.run` and Django's ORM would fail in any test that came after them.
+Django is configured by pytest-django from pyproject.toml; tests/engine needs none of it and also
+runs with `pytest -p no:django tests/engine`.
 """
 
 from pathlib import Path
@@ -13,7 +15,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 E2E_DIR = REPO_ROOT / "tests" / "e2e"
 
 
+def _is_e2e(item) -> bool:
+    return E2E_DIR in Path(str(item.path)).parents
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if E2E_DIR in Path(str(item.path)).parents:
+        if _is_e2e(item):
             item.add_marker(pytest.mark.e2e)
+    items.sort(key=_is_e2e)  # stable: the order within each group is kept

@@ -13,7 +13,10 @@ Every test under tests/e2e can use these (they are plain pytest fixtures, no plu
     - `.manage(*args)`: run a manage.py command against the server's database; returns stdout
     - `.log_tail(lines)`: the end of the server's log (also attached to a failing test's report)
     The server's database is not the one pytest-django gives tests/designer: create data through
-    these helpers, the REST API or the page, not through the ORM of the test process.
+    these helpers, the REST API or the page, not through the ORM of the test process (which
+    cannot be used anyway while the browser is open: Playwright's sync API keeps an asyncio loop
+    running in this thread, so Django raises SynchronousOnlyOperation and `asyncio.run` fails;
+    that is also why tests/conftest.py runs the e2e tests last).
 `live_server_url` (session)
     `statecraft_server.url`.
 `e2e_user` (session)
