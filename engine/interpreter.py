@@ -50,6 +50,13 @@ class ExecutionResult:
     execution_arn: str = ""
     state_machine_arn: str = ""
     input: str = "{}"                    # JSON text
+    transitions: int = 0                 # states entered (AWS's "state transitions")
+
+    def __repr__(self) -> str:
+        # Short on purpose: asyncio formats the result of the main task in some paths, and a
+        # full history would make that take as long as the execution itself.
+        return (f"ExecutionResult(status={self.status!r}, error={self.error!r}, "
+                f"events={len(self.history)}, output={(self.output or '')[:80]!r})")
 
     @property
     def output_value(self) -> Any:
@@ -285,7 +292,7 @@ class Interpreter:
             error=self.error, cause=self.cause, history=self.history.events,
             start_date=self.start_date, stop_date=self.stop_date, name=self.name,
             execution_arn=self.execution_arn, state_machine_arn=self.state_machine_arn,
-            input=self.input_text,
+            input=self.input_text, transitions=self.transitions,
         )
 
     async def run_states(self, machine: StateMachine, name: str, value: Any, frame: Frame,
