@@ -17,6 +17,7 @@ the job of `_validate_jsonata_state` (a hook for engine.jsonata_mode).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ class Diagnostic:
     code: str
     message: str
     severity: str = ERROR
+    # The definition text, kept only on Map Label problems, whose AWS message quotes it.
+    definition_text: str | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "code": self.code, "message": self.message, "severity": self.severity}
@@ -913,6 +916,7 @@ def parse_definition(text: str) -> Any:
 
 def validate(definition: dict | str) -> list[Diagnostic]:
     """Every problem in `definition` (a dict or JSON text); an empty list means valid."""
+    text = definition if isinstance(definition, str) else None
     try:
         if definition is None or (isinstance(definition, str) and not definition.strip()):
             return [Diagnostic("", "MISSING_DESCRIPTION", "Received a null or empty workflow input")]
@@ -923,6 +927,11 @@ def validate(definition: dict | str) -> list[Diagnostic]:
                 return [Diagnostic("", "INVALID_JSON_DESCRIPTION", str(exc))]
         validator = _Validator()
         validator.machine(definition, "", "top")
+        if any(_is_label_problem(d) for d in validator.diags):
+            if text is None:
+                text = json.dumps(definition)
+            return [dataclasses.replace(d, definition_text=text) if _is_label_problem(d) else d
+                    for d in validator.diags]
         return validator.diags
     except Exception as exc:  # validation must never take the caller down
         return [Diagnostic("", "SCHEMA_VALIDATION_FAILED", f"Could not validate the definition: {exc!r}")]
@@ -948,10 +957,13 @@ def _is_label_problem(d: Diagnostic) -> bool:
 def format_invalid_definition(diagnostics: list[Diagnostic], definition: str | None = None) -> str:
     """The message of AWS's InvalidDefinition error for these diagnostics.
 
-    `definition` is the definition text as sent; it is only needed for the Map Label form.
+    `definition` (the text as sent) is only used for the Map Label form, and defaults to the
+    text that `validate` saw.
     """
     errors = errors_only(diagnostics)
     label = next((d for d in errors if _is_label_problem(d)), None)
+    if label is not None and definition is None:
+        definition = label.definition_text
     if label is not None and definition is not None:
         # AWS (recorded): an invalid Map Label is reported as the raw parser exception, quoting
         # the definition, instead of the usual list of coded diagnostics.

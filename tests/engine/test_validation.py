@@ -71,6 +71,16 @@ def test_create_state_machine_cases_match_aws_verdict_and_message(case):
         assert diagnostics == []
 
 
+def test_label_problem_renders_aws_parser_message_quoting_the_definition_text():
+    text = json.dumps(machine(M={"Type": "Map", "Label": "a b", "End": True,
+                                 "ItemProcessor": {"StartAt": "P", "States": {"P": PASS_END}}}))
+    diagnostics = validate(text)
+    assert [(d.path, d.message) for d in diagnostics] == [("/States/M/Label", "Label contains invalid character: ' '")]
+    assert format_invalid_definition(diagnostics) == (
+        f"Error=ValueError Args=[\"Label contains invalid character: ' '\"] in definition '{text}'."
+    )
+
+
 def test_parallel_with_empty_branches_reads_like_test_state_api():
     diagnostics = validate_state({"Type": "Parallel", "Branches": [], "End": True})
     assert format_invalid_definition(diagnostics) == (
