@@ -885,13 +885,14 @@ def _validate_jsonata_state(state: dict, path: str, validator: _Validator) -> No
 
     Accepts the JSONata fields Arguments, Output, Assign, Condition (in Choice rules) and Items.
     What is checked here is shape only: a `{%` string must close with `%}`, and Items must be
-    an array or an expression.  Parsing the expressions (AWS's INVALID_JSONATA_EXPRESSION) is
+    an array, an object or an expression.  Parsing the expressions (AWS's INVALID_JSONATA_EXPRESSION) is
     left to the JSONata module.
     """
     for field in ("Arguments", "Output", "Assign", "Items"):
         if field in state:
             _check_expressions(state[field], _ptr(path, field), validator)
-    if "Items" in state and not isinstance(state["Items"], list) and not _is_expression(state["Items"]):
+    items = state.get("Items")
+    if "Items" in state and not isinstance(items, (list, dict)) and not _is_expression(items):
         validator.error(_ptr(path, "Items"), "Expected value of type [ARRAY] or a JSONata expression")
 
 
