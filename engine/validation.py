@@ -908,6 +908,23 @@ def _check_expressions(value: Any, path: str, validator: _Validator) -> None:
             _check_expressions(item, _ptr(path, i), validator)
 
 
+def _add_jsonata_checks(definition: Any, validator: _Validator) -> None:
+    """Expression and variable checks from engine.jsonata_checks (issue #4), when present."""
+    try:
+        from engine.jsonata_checks import jsonata_diagnostics
+    except ImportError:
+        return
+    try:
+        extra = jsonata_diagnostics(definition)
+    except Exception:  # a bug there must not hide the structural diagnostics found here
+        return
+    seen = {(d.path, d.code) for d in validator.diags}
+    for d in extra:
+        if isinstance(d, Diagnostic) and (d.path, d.code) not in seen:
+            validator.diags.append(d)
+            seen.add((d.path, d.code))
+
+
 # --- entry points --------------------------------------------------------------------------------
 
 def parse_definition(text: str) -> Any:
@@ -928,6 +945,7 @@ def validate(definition: dict | str) -> list[Diagnostic]:
                 return [Diagnostic("", "INVALID_JSON_DESCRIPTION", str(exc))]
         validator = _Validator()
         validator.machine(definition, "", "top")
+        _add_jsonata_checks(definition, validator)
         if any(_is_label_problem(d) for d in validator.diags):
             if text is None:
                 text = json.dumps(definition)

@@ -526,3 +526,9 @@ def test_slash_in_state_name_is_escaped_in_the_pointer():
 ])
 def test_path_syntax(path, reference, valid):
     assert is_valid_path(path, reference=reference) is valid
+
+
+def test_jsonata_expression_checks_are_part_of_validate():
+    definition = {"QueryLanguage": "JSONata", "StartAt": "Main", "States": {
+        "Main": {"Type": "Pass", "Output": "{% 1 + %}", "End": True}}}
+    assert found(definition) == {("/States/Main/Output", "INVALID_JSONATA_EXPRESSION")}
