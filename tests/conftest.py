@@ -19,6 +19,7 @@ def _is_e2e(item) -> bool:
     return E2E_DIR in Path(str(item.path)).parents
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django sorts by database use
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_e2e(item):
