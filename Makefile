@@ -32,7 +32,7 @@ run: setup check-port
 	echo "  AWS API endpoint:   http://$$shown:$(PORT)/   access key test / secret test"; \
 	echo "  Stop with Ctrl+C."; \
 	echo
-	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) designer.asgi:application
+	@exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) designer.asgi:application
 
 test: setup chromium
 	$(VENV)/bin/ruff check .
@@ -65,10 +65,12 @@ $(FRONTEND)/node_modules/.statecraft-npm-ci: $(FRONTEND)/package.json $(FRONTEND
 	cd $(FRONTEND) && npm ci --no-audit --no-fund
 	touch $@
 
-# Rebuild when the content of any front-end file (sources, configs, package files) differs from
-# the last build, or when the build output is missing. The hash is kept in .frontend-stamp.
+# Rebuild when the content of the front end's sources, configs or package files differs from the
+# last build, or when the build output is missing. The hash is kept in .frontend-stamp.
+FRONTEND_INPUTS := src public index.html package.json package-lock.json tsconfig*.json vite.config.*
+
 frontend: $(FRONTEND)/node_modules/.statecraft-npm-ci
-	@hash=$$(cd $(FRONTEND) && find . -path ./node_modules -prune -o -type f -print | LC_ALL=C sort \
+	@hash=$$(cd $(FRONTEND) && { find $(FRONTEND_INPUTS) -type f 2>/dev/null || true; } | LC_ALL=C sort \
 	  | xargs -d '\n' sha256sum | sha256sum | cut -d' ' -f1); \
 	if [ -f static/designer/app.js ] && [ "$$hash" = "$$(cat .frontend-stamp 2>/dev/null)" ]; then \
 	  echo "front end: up to date"; \
