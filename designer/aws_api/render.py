@@ -3,6 +3,9 @@ seconds, the JSON 1.0 protocol's timestamp format."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from designer import services
 from designer.models import Activity, Execution, HistoryEvent, StateMachine, StateMachineAlias, StateMachineVersion
 
@@ -28,6 +31,7 @@ def state_machine(machine: StateMachine) -> dict:
     }
     if machine.revision_id:
         body["revisionId"] = machine.revision_id
+    _add_references(body, machine.definition)
     return body
 
 
@@ -49,6 +53,7 @@ def state_machine_version(version: StateMachineVersion) -> dict:
         body["description"] = version.description
     if revision.revision_id:
         body["revisionId"] = revision.revision_id
+    _add_references(body, revision.definition)
     return body
 
 
@@ -66,7 +71,14 @@ def state_machine_for_execution(execution: Execution) -> dict:
     }
     if execution.revision and execution.revision.revision_id:
         body["revisionId"] = execution.revision.revision_id
+    _add_references(body, execution.definition)
     return body
+
+
+def _add_references(body: dict, definition: str) -> None:
+    references = variable_references(definition)
+    if references:
+        body["variableReferences"] = references
 
 
 def alias(item: StateMachineAlias) -> dict:
@@ -158,3 +170,62 @@ def history_event(event: HistoryEvent, *, include_data: bool = True) -> dict:
             details = {k: v for k, v in details.items() if k not in _DATA_FIELDS}
         body[key] = details
     return body
+
+
+# ─── variableReferences ──────────────────────────────────────────────────────────────────────
+
+_JSONPATH_VARIABLE = re.compile(r"(?<![$\w])\$([A-Za-z_][A-Za-z0-9_]*)")
+_JSONATA_VARIABLE = re.compile(r"(?<![$\w])\$([A-Za-z_][A-Za-z0-9_]*)(?!\s*\()")
+_SUB_MACHINES = ("ItemProcessor", "Iterator")
+_LITERAL_FIELDS = ("Result", "Comment", "States", "Branches", "ItemProcessor", "Iterator")
+
+
+def _references_in(value, key: str, found: set[str], jsonata: bool) -> None:
+    if isinstance(value, dict):
+        for child_key, child in value.items():
+            if child_key in _LITERAL_FIELDS:
+                continue
+            _references_in(child, child_key, found, jsonata)
+    elif isinstance(value, list):
+        for item in value:
+            _references_in(item, key, found, jsonata)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.startswith("{%") and text.endswith("%}"):
+            found.update(n for n in _JSONATA_VARIABLE.findall(text) if n != "states")
+        elif not jsonata and (key.endswith(".$") or key.endswith("Path") or key == "Variable"):
+            found.update(_JSONPATH_VARIABLE.findall(text))
+
+
+def _walk_states(machine: dict, inherited_language: str, out: dict) -> None:
+    language = machine.get("QueryLanguage", inherited_language)
+    states = machine.get("States")
+    if not isinstance(states, dict):
+        return
+    for name, state in states.items():
+        if not isinstance(state, dict):
+            continue
+        state_language = state.get("QueryLanguage", language)
+        found: set[str] = set()
+        _references_in(state, "", found, state_language == "JSONata")
+        if found:
+            out[name] = sorted(found)
+        for key in _SUB_MACHINES:
+            if isinstance(state.get(key), dict):
+                _walk_states(state[key], state_language, out)
+        for branch in state.get("Branches") or []:
+            if isinstance(branch, dict):
+                _walk_states(branch, state_language, out)
+
+
+def variable_references(definition: str) -> dict[str, list[str]]:
+    """AWS's `variableReferences`: per state name, the workflow variables the state reads."""
+    try:
+        document = json.loads(definition)
+    except ValueError:
+        return {}
+    if not isinstance(document, dict):
+        return {}
+    out: dict[str, list[str]] = {}
+    _walk_states(document, "JSONPath", out)
+    return out
