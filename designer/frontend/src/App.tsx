@@ -1,12 +1,18 @@
 // The studio shell: header with the connection status, and the page chosen by the URL.
+import { csrfToken } from "./api";
+import { routes } from "./routes";
+import { Link, matchRoute, useLocation } from "./router";
 import { useStudioSocket } from "./studioSocket";
 
 export function App({ username }: { username: string }) {
   const status = useStudioSocket();
+  const location = useLocation();
+  const page = matchRoute(routes, location);
   return (
     <div className="app-shell" data-testid="app-shell">
       <header className="app-header">
-        <a className="brand" href="/">Statecraft</a>
+        <Link className="brand" to="/">Statecraft</Link>
+        <nav className="crumbs">{crumbs(location)}</nav>
         <span className="spacer" />
         <span className={`ws-status ws-${status}`} data-testid="ws-status" title="Live connection to the server">
           {status}
@@ -18,13 +24,23 @@ export function App({ username }: { username: string }) {
         </form>
       </header>
       <main className="app-main">
-        <h1>State machines</h1>
+        {page ?? <div className="page-error">Nothing here. <Link to="/">Back to state machines</Link></div>}
       </main>
     </div>
   );
 }
 
-export function csrfToken(): string {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
+function crumbs(location: string) {
+  const m = location.match(/^\/machines\/([^/?]+)/);
+  if (!m) return null;
+  return (
+    <>
+      <span className="crumb-sep">/</span>
+      <Link to="/">State machines</Link>
+      <span className="crumb-sep">/</span>
+      <span>{m[1] === "new" ? "New" : decodeURIComponent(m[1])}</span>
+    </>
+  );
 }
+
+export { csrfToken };

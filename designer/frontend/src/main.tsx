@@ -1,6 +1,7 @@
 // Entry point: mounts the studio into the page Django serves.
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import "@xyflow/react/dist/style.css";
 import "./styles.css";
 
 const root = document.getElementById("root");

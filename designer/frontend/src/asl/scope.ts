@@ -95,3 +95,39 @@ export function findState(doc: Machine, name: string): ScopePath | undefined {
 export function samePath(a: ScopePath, b: ScopePath): boolean {
   return a.length === b.length && a.every((s, i) => s.state === b[i].state && s.branch === b[i].branch);
 }
+
+/** The block path and state name behind a React Flow node id. */
+export function locateNode(doc: Machine, id: string): { path: ScopePath; name: string } | undefined {
+  let found: { path: ScopePath; name: string } | undefined;
+  walkBlocks(doc, (block, path) => {
+    if (found) return;
+    const prefix = scopeId(path);
+    const name = prefix ? (id.startsWith(`${prefix}/`) ? id.slice(prefix.length + 1) : undefined) : id;
+    if (name !== undefined && block.States && Object.prototype.hasOwnProperty.call(block.States, name)) found = { path, name };
+  });
+  return found;
+}
+
+/**
+ * Map a diagnostic's JSON pointer (`/States/Fan out/Branches/0/States/Pack/Retry/0`) to the node id
+ * of the innermost state it names and the field path inside that state (`Retry/0`).
+ */
+export function pointerTarget(pointer: string): { id: string; field: string } | undefined {
+  const parts = pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const path: ScopePath = [];
+  let i = 0;
+  let last: { id: string; field: string } | undefined;
+  while (parts[i] === "States" && parts[i + 1] !== undefined) {
+    const name = parts[i + 1];
+    const rest = parts.slice(i + 2);
+    last = { id: nodeId(path, name), field: rest.join("/") };
+    if (rest[0] === "Branches" && rest[2] === "States") {
+      path.push({ state: name, branch: Number(rest[1]) });
+      i += 4;
+    } else if ((rest[0] === "ItemProcessor" || rest[0] === "Iterator") && rest[1] === "States") {
+      path.push({ state: name, branch: 0 });
+      i += 3;
+    } else break;
+  }
+  return last;
+}

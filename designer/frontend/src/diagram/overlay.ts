@@ -1,0 +1,11 @@
+// What the diagram can show on top of the graph: validation badges (designer) and live
+// execution status (the execution page), keyed by node id.
+export interface NodeOverlay {
+  /** Live status: NOT_STARTED, IN_PROGRESS, SUCCEEDED, FAILED, CAUGHT_ERROR, CANCELLED. */
+  status?: string;
+  /** Number of validation problems, and their text for the tooltip. */
+  problems?: number;
+  problemText?: string;
+}
+
+export type Overlay = Record<string, NodeOverlay>;

@@ -1,0 +1,235 @@
+// The designer page: palette | canvas | inspector, with the code view beside the canvas,
+// the diagnostics list below it and the toolbar above. The document lives in the store.
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import type { DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { aslToGraph } from "../asl/graph";
+import type { GraphEdge } from "../asl/graph";
+import type { Format } from "../asl/io";
+import { emptyMachine } from "../asl/ops";
+import { locateNode, pointerTarget } from "../asl/scope";
+import type { Machine, Positions, ScopePath, XY } from "../asl/types";
+import { api, ApiError } from "../api";
+import { Diagram } from "../diagram/Diagram";
+import type { Overlay } from "../diagram/overlay";
+import { useAutoLayout } from "../diagram/useAutoLayout";
+import { Inspector } from "../inspector/Inspector";
+import { PALETTE } from "../nodes/registry";
+import { navigate } from "../router";
+import { addFromPalette, connectNodes, copySelection, deleteItems, duplicateSelection, pasteClipboard, reconnectEdge } from "./actions";
+import { CodeView } from "./CodeView";
+import { Diagnostics } from "./Diagnostics";
+import { PALETTE_MIME, Palette } from "./Palette";
+import { useEditor } from "./store";
+import { Toolbar } from "./Toolbar";
+
+export function EditorPage({ name, template }: { name: string | null; template?: string | null }) {
+  const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    setLoaded(false);
+    const done = (machineName: string | null, doc: Machine, positions?: Positions, revision?: number) => {
+      if (cancelled) return;
+      useEditor.getState().load(machineName, doc, positions, revision);
+      setLoaded(true);
+    };
+    if (name) {
+      api.machine(name).then((m) => done(m.name, m.definition, m.layout?.positions ?? {}, m.revision), (e) => setError((e as Error).message));
+    } else if (template) {
+      api.templates().then((list) => {
+        const t = list.find((x) => x.name === template);
+        done(null, t ? t.definition : emptyMachine());
+      }, () => done(null, emptyMachine()));
+    } else {
+      done(null, emptyMachine());
+    }
+    return () => { cancelled = true; };
+  }, [name, template]);
+  if (error) return <div className="page-error">Could not open “{name}”: {error}</div>;
+  if (!loaded) return <div className="page-loading">Loading…</div>;
+  return (
+    <ReactFlowProvider>
+      <EditorBody />
+    </ReactFlowProvider>
+  );
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+}
+
+function EditorBody() {
+  const doc = useEditor((s) => s.doc);
+  const positions = useEditor((s) => s.positions);
+  const selection = useEditor((s) => s.selection);
+  const diagnostics = useEditor((s) => s.diagnostics);
+  const flow = useReactFlow();
+  const auto = useAutoLayout(doc);
+  const [codeOpen, setCodeOpen] = useState(true);
+  const [format, setFormat] = useState<Format>("json");
+  const [functions, setFunctions] = useState<string[]>([]);
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  const graph = useMemo(() => aslToGraph(doc, { ...auto.positions, ...positions }), [doc, auto.positions, positions]);
+
+  // Fit the view once the first layout is in.
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (auto.ready && !fitted.current) {
+      fitted.current = true;
+      requestAnimationFrame(() => flow.fitView({ padding: 0.15, maxZoom: 1.1 }));
+    }
+  }, [auto.ready, flow]);
+
+  useEffect(() => {
+    api.functions().then((list) => setFunctions(list.map((f) => f.resource)), () => setFunctions([]));
+  }, []);
+
+  // Server validation, debounced: diagnostics become badges and the list.
+  useEffect(() => {
+    const timer = window.setTimeout(() => {
+      api.validate(doc).then((r) => useEditor.getState().setDiagnostics(r.diagnostics ?? []), (e) => {
+        if (e instanceof ApiError && e.diagnostics.length) useEditor.getState().setDiagnostics(e.diagnostics);
+      });
+    }, 400);
+    return () => window.clearTimeout(timer);
+  }, [doc]);
+
+  const overlay = useMemo(() => {
+    const out: Overlay = {};
+    for (const d of diagnostics) {
+      const t = pointerTarget(d.path);
+      if (!t) continue;
+      const o = (out[t.id] ??= { problems: 0, problemText: "" });
+      o.problems = (o.problems ?? 0) + 1;
+      o.problemText = `${o.problemText ? `${o.problemText}\n` : ""}${d.message}`;
+    }
+    return out;
+  }, [diagnostics]);
+
+  // Keyboard: undo/redo, save, copy/paste/duplicate (Delete is React Flow's own key handling).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        document.querySelector<HTMLButtonElement>("[data-testid=save]")?.click();
+        return;
+      }
+      if (isTyping(e.target)) return;
+      const store = useEditor.getState();
+      if (mod && e.key.toLowerCase() === "z") {
+        e.preventDefault();
+        if (e.shiftKey) store.redo();
+        else store.undo();
+      } else if (mod && e.key.toLowerCase() === "y") {
+        e.preventDefault();
+        store.redo();
+      } else if (mod && e.key.toLowerCase() === "c") copySelection();
+      else if (mod && e.key.toLowerCase() === "v") pasteClipboard();
+      else if (mod && e.key.toLowerCase() === "d") {
+        e.preventDefault();
+        duplicateSelection();
+      } else if (e.key === "Escape") store.select([]);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const dropTargetAt = useCallback((x: number, y: number): { edge?: GraphEdge; path: ScopePath; groupId?: string } => {
+    for (const el of document.elementsFromPoint(x, y)) {
+      const label = (el as HTMLElement).closest?.("[data-edge-id]");
+      const edgeEl = label ?? (el as Element).closest?.(".react-flow__edge");
+      const edgeId = label?.getAttribute("data-edge-id") ?? edgeEl?.getAttribute("data-id");
+      if (edgeId) {
+        const edge = graph.edges.find((e) => e.id === edgeId);
+        if (edge && !(edge.data.kind === "end" && edge.data.handle === "end")) return { edge, path: edge.data.path };
+      }
+      const scope = (el as HTMLElement).closest?.("[data-drop-scope]");
+      if (scope) {
+        const groupNode = scope.closest(".react-flow__node");
+        return { path: JSON.parse(scope.getAttribute("data-drop-scope")!), groupId: groupNode?.getAttribute("data-id") ?? undefined };
+      }
+    }
+    return { path: [] };
+  }, [graph]);
+
+  const onDrop = (e: DragEvent) => {
+    const id = e.dataTransfer.getData(PALETTE_MIME) || e.dataTransfer.getData("text/plain");
+    const item = PALETTE.find((p) => p.id === id);
+    if (!item) return;
+    e.preventDefault();
+    const target = dropTargetAt(e.clientX, e.clientY);
+    if (target.edge) {
+      addFromPalette(item, { kind: "edge", edge: target.edge });
+      return;
+    }
+    let position: XY = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    if (target.groupId) {
+      const parent = flow.getInternalNode(target.groupId)?.internals.positionAbsolute ?? { x: 0, y: 0 };
+      position = { x: position.x - parent.x, y: position.y - parent.y };
+    }
+    position = { x: position.x - 100, y: position.y - 24 };
+    addFromPalette(item, { kind: "block", path: target.path, position });
+  };
+
+  const onPaletteClick = (item: (typeof PALETTE)[number]) => {
+    const sel = useEditor.getState().selection;
+    if (sel.length === 1 && locateNode(useEditor.getState().doc, sel[0])) addFromPalette(item, { kind: "after", id: sel[0] });
+    else {
+      const last = lastEndState(useEditor.getState().doc);
+      addFromPalette(item, last ? { kind: "after", id: last } : { kind: "block", path: [] });
+    }
+  };
+
+  const onSelectDiagnostic = (pointer: string) => {
+    const t = pointerTarget(pointer);
+    if (!t) return;
+    useEditor.getState().select([t.id], t.field || "Name");
+    const n = flow.getInternalNode(t.id);
+    if (n) flow.setCenter(n.internals.positionAbsolute.x + (n.measured.width ?? 200) / 2, n.internals.positionAbsolute.y + 24, { zoom: Math.max(flow.getZoom(), 0.8), duration: 200 });
+  };
+
+  return (
+    <div className="editor">
+      <Toolbar graph={graph} codeOpen={codeOpen} setCodeOpen={setCodeOpen} format={format} setFormat={setFormat} />
+      <div className="editor-body">
+        <Palette onAdd={onPaletteClick} />
+        <div className="canvas-column">
+          <div className="canvas" data-testid="canvas" ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; }} onDrop={onDrop}>
+            <Diagram
+              graph={graph}
+              overlay={overlay}
+              selection={selection}
+              onSelectionChange={(ids) => useEditor.getState().select(ids)}
+              onNodeMoved={(id, xy) => useEditor.getState().setPositions((p) => ({ ...p, [id]: { x: Math.round(xy.x), y: Math.round(xy.y) } }))}
+              onConnect={(c) => connectNodes(c.source, c.sourceHandle, c.target)}
+              onReconnect={reconnectEdge}
+              onDelete={deleteItems}
+            />
+            {Object.keys(doc.States ?? {}).length === 0 && (
+              <div className="canvas-empty">Drag a state from the palette to start, or click one to add it.</div>
+            )}
+          </div>
+          <Diagnostics diagnostics={diagnostics} onSelect={onSelectDiagnostic} />
+        </div>
+        {codeOpen && <CodeView format={format} />}
+        <Inspector functions={functions} />
+      </div>
+    </div>
+  );
+}
+
+/** The state a click-added item follows when nothing is selected: the last one that ends the flow. */
+function lastEndState(doc: Machine): string | undefined {
+  const names = Object.keys(doc.States ?? {});
+  for (let i = names.length - 1; i >= 0; i--) {
+    const s = doc.States[names[i]];
+    if (s.End === true && s.Type !== "Choice") return names[i];
+  }
+  return undefined;
+}
+
+export { navigate };

@@ -1,0 +1,150 @@
+// The editor toolbar: name, save, publish, undo/redo, layout, import/export, code view,
+// revisions and start execution. Each control carries its data-testid.
+import { useRef, useState } from "react";
+import type { Graph } from "../asl/graph";
+import type { Format } from "../asl/io";
+import { importFile, stringify } from "../asl/io";
+import { api, ApiError } from "../api";
+import { navigate } from "../router";
+import { download, graphToSvg, svgToPng } from "./exportImage";
+import { RevisionsDialog } from "./RevisionsDialog";
+import { StartExecutionDialog } from "./StartExecutionDialog";
+import { useEditor } from "./store";
+import { useReactFlow } from "@xyflow/react";
+
+export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { graph: Graph; codeOpen: boolean; setCodeOpen: (v: boolean) => void; format: Format; setFormat: (f: Format) => void }) {
+  const name = useEditor((s) => s.name);
+  const dirty = useEditor((s) => s.dirty);
+  const canUndo = useEditor((s) => s.past.length > 0);
+  const canRedo = useEditor((s) => s.future.length > 0);
+  const revision = useEditor((s) => s.revision);
+  const [draftName, setDraftName] = useState("");
+  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
+  const [dialog, setDialog] = useState<"start" | "revisions" | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const flow = useReactFlow();
+
+  const flash = (kind: "ok" | "error", text: string) => {
+    setMessage({ kind, text });
+    if (kind === "ok") window.setTimeout(() => setMessage((m) => (m?.text === text ? null : m)), 3000);
+  };
+
+  const save = async () => {
+    const { doc, positions, name: current } = useEditor.getState();
+    const layout = { positions };
+    setSaving(true);
+    try {
+      if (current) {
+        const m = await api.update(current, doc, layout);
+        useEditor.getState().saved(m.name, m.revision);
+        flash("ok", `Saved revision ${m.revision}`);
+      } else {
+        const wanted = draftName.trim();
+        if (!wanted) {
+          flash("error", "Name the state machine before saving");
+          document.querySelector<HTMLInputElement>(".machine-name-input")?.focus();
+          return;
+        }
+        const m = await api.create(wanted, doc, layout);
+        useEditor.getState().saved(m.name, m.revision);
+        navigate(`/machines/${encodeURIComponent(m.name)}/`, { replace: true });
+        flash("ok", "Created");
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.diagnostics.length) useEditor.getState().setDiagnostics(e.diagnostics);
+      flash("error", `Save failed: ${(e as Error).message}`);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const publish = async () => {
+    if (!name) return flash("error", "Save the state machine first");
+    try {
+      if (useEditor.getState().dirty) await save();
+      const v = await api.publish(name);
+      flash("ok", `Published version ${v.version}`);
+    } catch (e) {
+      flash("error", `Publish failed: ${(e as Error).message}`);
+    }
+  };
+
+  const onImport = async (file: File) => {
+    try {
+      const found = importFile(file.name, await file.text());
+      useEditor.getState().apply(() => found[0].definition, { select: [] });
+      useEditor.getState().setPositions(() => ({}));
+      flash("ok", found.length > 1 ? `Imported ${found[0].source} (first of ${found.length} state machines)` : `Imported ${file.name}`);
+      requestAnimationFrame(() => setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1.1 }), 150));
+    } catch (e) {
+      flash("error", `Import failed: ${(e as Error).message}`);
+    }
+  };
+
+  const base = name ?? (draftName.trim() || "state-machine");
+  const doExport = async (kind: "json" | "yaml" | "svg" | "png") => {
+    setExportOpen(false);
+    const doc = useEditor.getState().doc;
+    if (kind === "json") download(`${base}.asl.json`, stringify(doc, "json") + "\n", "application/json");
+    else if (kind === "yaml") download(`${base}.asl.yaml`, stringify(doc, "yaml"), "application/yaml");
+    else if (kind === "svg") download(`${base}.svg`, graphToSvg(graph), "image/svg+xml");
+    else download(`${base}.png`, await svgToPng(graphToSvg(graph)));
+  };
+
+  return (
+    <div className="toolbar" role="toolbar">
+      <div className="toolbar-name">
+        {name ? (
+          <span className="machine-name" title={name}>{name}</span>
+        ) : (
+          <input className="machine-name-input" data-testid="machine-name" placeholder="Name this state machine" value={draftName} onChange={(e) => setDraftName(e.target.value)} aria-label="State machine name" />
+        )}
+        {revision !== undefined && <span className="rev-chip">rev {revision}</span>}
+        {dirty && <span className="dirty-dot" title="Unsaved changes">●</span>}
+      </div>
+      <div className="toolbar-group">
+        <button type="button" data-testid="undo" onClick={() => useEditor.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)">↶ Undo</button>
+        <button type="button" data-testid="redo" onClick={() => useEditor.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" data-testid="auto-layout" onClick={() => { useEditor.getState().apply((d) => d, { positions: () => ({}) }); setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 }), 120); }} title="Lay the diagram out again">Auto-layout</button>
+        <button type="button" onClick={() => flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 })} title="Fit to view">Fit</button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" data-testid="import" onClick={() => fileInput.current?.click()} title="Import .asl.json, .asl.yaml or a CloudFormation/SAM template">Import</button>
+        <input ref={fileInput} type="file" accept=".json,.yaml,.yml,.template" hidden data-testid="import-file"
+          onChange={(e) => { const f = e.target.files?.[0]; if (f) void onImport(f); e.target.value = ""; }} />
+        <div className="menu-wrap">
+          <button type="button" data-testid="export" onClick={() => setExportOpen(!exportOpen)} aria-expanded={exportOpen}>Export ▾</button>
+          {exportOpen && (
+            <div className="menu" role="menu">
+              <button type="button" role="menuitem" data-testid="export-json" onClick={() => void doExport("json")}>ASL JSON (.asl.json)</button>
+              <button type="button" role="menuitem" data-testid="export-yaml" onClick={() => void doExport("yaml")}>ASL YAML (.asl.yaml)</button>
+              <button type="button" role="menuitem" data-testid="export-svg" onClick={() => void doExport("svg")}>Diagram (SVG)</button>
+              <button type="button" role="menuitem" data-testid="export-png" onClick={() => void doExport("png")}>Diagram (PNG)</button>
+            </div>
+          )}
+        </div>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" data-testid="toggle-code" className={codeOpen ? "active" : ""} onClick={() => setCodeOpen(!codeOpen)}>Code</button>
+        {codeOpen && (
+          <div className="seg">
+            <button type="button" data-testid="format-json" className={format === "json" ? "active" : ""} onClick={() => setFormat("json")}>JSON</button>
+            <button type="button" data-testid="format-yaml" className={format === "yaml" ? "active" : ""} onClick={() => setFormat("yaml")}>YAML</button>
+          </div>
+        )}
+      </div>
+      <span className="spacer" />
+      {message && <span className={`toast toast-${message.kind}`} role="status">{message.text}</span>}
+      <button type="button" onClick={() => setDialog("revisions")} disabled={!name}>Revisions</button>
+      <button type="button" onClick={() => void publish()} disabled={!name} data-testid="publish">Publish version</button>
+      <button type="button" className="primary" data-testid="save" onClick={() => void save()} disabled={saving} title="Save (Ctrl+S)">{saving ? "Saving…" : "Save"}</button>
+      <button type="button" className="accent" data-testid="start-execution" onClick={() => (name ? setDialog("start") : flash("error", "Save the state machine first"))}>▶ Start execution</button>
+      {dialog === "start" && name && <StartExecutionDialog name={name} onClose={() => setDialog(null)} beforeStart={async () => { if (useEditor.getState().dirty) await save(); }} />}
+      {dialog === "revisions" && name && <RevisionsDialog name={name} onClose={() => setDialog(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+// The inspector: a form for the selected state (every ASL field the type accepts), or the
+// machine's own fields when nothing is selected. Local checks show inline beside the field.
+import { useEffect, useId, useRef, useState } from "react";
+import { renamePositions, renameState, setStartAt, updateState } from "../asl/ops";
+import { allStateNames, getBlock, locateNode, nodeId, pointerTarget } from "../asl/scope";
+import type { Machine, ScopePath, State } from "../asl/types";
+import { useEditor } from "../editor/store";
+import { nodeDef } from "../nodes/registry";
+import { CatchEditor, RetryEditor } from "./ErrorHandling";
+import { JsonField, NumberField, Section, SelectField, TextField, withField } from "./fields";
+
+/** Checks the form can make on its own, keyed by field. */
+export function localErrors(doc: Machine, path: ScopePath, name: string, state: State): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const block = getBlock(doc, path);
+  const has = (n: unknown) => typeof n === "string" && !!block?.States[n];
+  if (state.Type === "Task" && !state.Resource) errors.Resource = "Resource is required";
+  if (state.Type === "Choice") {
+    if (!state.Choices?.length) errors.Choices = "A Choice state needs at least one rule";
+    (state.Choices ?? []).forEach((r: any, i: number) => { if (!has(r?.Next)) errors[`Choices/${i}/Next`] = "Choose the state this rule goes to"; });
+  }
+  if (state.Next !== undefined && !has(state.Next)) errors.Next = `No state named "${state.Next}"`;
+  if (state.Type === "Wait" && typeof state.Seconds === "number" && state.Seconds < 0) errors.Seconds = "Must be 0 or more";
+  if (!["Choice", "Succeed", "Fail"].includes(state.Type) && state.Next === undefined && state.End !== true) errors.Next = "Choose the next state or end here";
+  if (name.length > 80) errors.Name = "At most 80 characters";
+  return errors;
+}
+
+export function Inspector({ functions }: { functions: string[] }) {
+  const doc = useEditor((s) => s.doc);
+  const selection = useEditor((s) => s.selection);
+  const focusField = useEditor((s) => s.focusField);
+  const diagnostics = useEditor((s) => s.diagnostics);
+  const apply = useEditor((s) => s.apply);
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!focusField || !ref.current) return;
+    const candidates = [focusField, ...focusField.split("/").map((_, i, all) => all.slice(0, all.length - i - 1).join("/"))].filter(Boolean);
+    for (const field of candidates) {
+      const input = ref.current.querySelector<HTMLElement>(`[data-field="${CSS.escape(field)}"]`);
+      if (input) {
+        input.focus();
+        input.scrollIntoView({ block: "nearest" });
+        break;
+      }
+    }
+  }, [focusField, selection]);
+
+  const located = selection.length === 1 ? locateNode(doc, selection[0]) : undefined;
+  const state = located ? getBlock(doc, located.path)?.States[located.name] : undefined;
+
+  if (!located || !state) {
+    return (
+      <div className="inspector" data-testid="inspector" ref={ref}>
+        <Section title="State machine">
+          <p className="muted">{selection.length > 1 ? `${selection.length} states selected` : "Select a state to edit it."}</p>
+          <TextField label="Comment" field="Comment" value={doc.Comment} onChange={(v) => apply((d) => withField(d, "Comment", v), { key: "machine/Comment" })} />
+          <SelectField label="Query language" field="QueryLanguage" value={doc.QueryLanguage ?? "JSONPath"} options={[["JSONPath", "JSONPath"], ["JSONata", "JSONata"]]} onChange={(v) => apply((d) => withField(d, "QueryLanguage", v === "JSONPath" ? undefined : v))} />
+          <NumberField label="TimeoutSeconds" field="TimeoutSeconds" value={doc.TimeoutSeconds} min={1} onChange={(v) => apply((d) => withField(d, "TimeoutSeconds", v), { key: "machine/TimeoutSeconds" })} />
+          <SelectField label="Start at" field="StartAt" value={doc.StartAt ?? ""} options={[["", "—"], ...Object.keys(doc.States ?? {}).map((n): [string, string] => [n, n])]} onChange={(v) => apply((d) => withField(d, "StartAt", v))} />
+        </Section>
+      </div>
+    );
+  }
+
+  const { path, name } = located;
+  const id = nodeId(path, name);
+  const def = nodeDef(state.Type);
+  const jsonata = (state.QueryLanguage ?? doc.QueryLanguage) === "JSONata";
+  const change = (next: State) => apply((d) => updateState(d, path, name, next), { key: `${id}/form` });
+  const block = getBlock(doc, path)!;
+  const serverErrors: Record<string, string> = {};
+  for (const d of diagnostics) {
+    const target = pointerTarget(d.path);
+    if (target?.id === id) serverErrors[target.field || "Name"] = d.message;
+  }
+  const errors = { ...serverErrors, ...localErrors(doc, path, name, state) };
+  const rename = (to: string) => {
+    const trimmed = to.trim();
+    if (!trimmed || trimmed === name || allStateNames(doc).has(trimmed)) return;
+    const toId = nodeId(path, trimmed);
+    apply((d) => renameState(d, path, name, trimmed), { select: [toId], positions: (p) => renamePositions(p, id, toId) });
+  };
+  const nameError = (() => {
+    return errors.Name;
+  })();
+  const targets = Object.keys(block.States).filter((n) => n !== name);
+  const io = def.io;
+  const Typed = def.Section;
+
+  return (
+    <div className="inspector" data-testid="inspector" ref={ref} key={id}>
+      <div className="insp-title" style={{ borderColor: def.color }}>
+        <span className="type-chip" style={{ background: def.color }}>{state.Type}</span>
+        <span className="muted">{path.length ? `in ${path.map((s) => `${s.state} › ${s.branch + 1}`).join(" / ")}` : ""}</span>
+      </div>
+      <Section title="Configuration">
+        <NameField name={name} error={nameError} taken={allStateNames(doc)} onRename={rename} />
+        {Typed && <Typed state={state} name={name} path={path} doc={doc} jsonata={jsonata} change={change} errors={errors} />}
+        {def.transitions === "next" && (
+          <SelectField label="Next state" field="Next" value={state.End ? "__end__" : state.Next ?? ""} error={errors.Next}
+            options={[["", "— choose —"], ["__end__", "End of workflow"], ...targets.map((t): [string, string] => [t, t])]}
+            onChange={(v) => {
+              const { Next: _n, End: _e, ...rest } = state;
+              change((v === "__end__" ? { ...rest, End: true } : v ? { ...rest, Next: v } : rest) as State);
+            }} />
+        )}
+        {block.StartAt !== name && (
+          <button type="button" className="link" onClick={() => apply((d) => setStartAt(d, path, name))}>Make this the start state</button>
+        )}
+        <TextField label="Comment" field="Comment" value={state.Comment} onChange={(v) => change(withField(state, "Comment", v))} />
+        <SelectField label="Query language" field="QueryLanguage" value={state.QueryLanguage ?? ""} options={[["", `Inherit (${doc.QueryLanguage ?? "JSONPath"})`], ["JSONPath", "JSONPath"], ["JSONata", "JSONata"]]} onChange={(v) => change(withField(state, "QueryLanguage", v))} />
+      </Section>
+      <Section title={jsonata ? "Arguments & output (JSONata)" : "Input & output processing"}>
+        {jsonata ? (
+          <>
+            {io.Arguments && <JsonField label="Arguments" field="Arguments" value={state.Arguments} onChange={(v) => change(withField(state, "Arguments", v))} />}
+            {io.Output && <JsonField label="Output" field="Output" value={state.Output} onChange={(v) => change(withField(state, "Output", v))} rows={2} />}
+          </>
+        ) : (
+          <>
+            {io.InputPath && <TextField label="InputPath" field="InputPath" value={state.InputPath} placeholder="$" onChange={(v) => change(withField(state, "InputPath", v))} error={errors.InputPath} />}
+            {io.Parameters && <JsonField label={io.Parameters} field={io.Parameters} value={state[io.Parameters]} onChange={(v) => change(withField(state, io.Parameters!, v))} error={errors[io.Parameters]} />}
+            {io.ResultSelector && <JsonField label="ResultSelector" field="ResultSelector" value={state.ResultSelector} onChange={(v) => change(withField(state, "ResultSelector", v))} rows={2} />}
+            {io.ResultPath && <TextField label="ResultPath" field="ResultPath" value={state.ResultPath === null ? "null" : state.ResultPath} placeholder="$" onChange={(v) => change(withField(state, "ResultPath", v === "null" ? null : v))} error={errors.ResultPath} />}
+            {io.OutputPath && <TextField label="OutputPath" field="OutputPath" value={state.OutputPath} placeholder="$" onChange={(v) => change(withField(state, "OutputPath", v))} error={errors.OutputPath} />}
+          </>
+        )}
+        {io.Assign && <JsonField label="Assign (variables)" field="Assign" value={state.Assign} onChange={(v) => change(withField(state, "Assign", v))} rows={2} />}
+      </Section>
+      {def.retry && (
+        <>
+          <RetryEditor state={state} change={change} />
+          <CatchEditor state={state} change={change} targets={targets} jsonata={jsonata} errors={errors} />
+        </>
+      )}
+      {Object.keys(serverErrors).length > 0 && (
+        <Section title="Problems">
+          <ul className="problems">{Object.entries(serverErrors).map(([f, m]) => <li key={f}><code>{f}</code> {m}</li>)}</ul>
+        </Section>
+      )}
+      <datalist id="resource-options">
+        {functions.map((f) => <option key={f} value={f} />)}
+      </datalist>
+    </div>
+  );
+}
+
+function NameField({ name, error, taken, onRename }: { name: string; error?: string; taken: Set<string>; onRename: (to: string) => void }) {
+  const id = useId();
+  const [text, setText] = useState(name);
+  useEffect(() => setText(name), [name]);
+  const trimmed = text.trim();
+  const problem = !trimmed ? "A state needs a name" : trimmed !== name && taken.has(trimmed) ? `A state named "${trimmed}" already exists` : trimmed.length > 80 ? "At most 80 characters" : error;
+  const commit = () => {
+    if (!problem && trimmed !== name) onRename(trimmed);
+  };
+  return (
+    <div className={`field${problem ? " has-error" : ""}`}>
+      <label htmlFor={id}>State name</label>
+      <input id={id} data-field="Name" value={text} aria-invalid={!!problem}
+        onChange={(e) => setText(e.target.value)} onBlur={commit}
+        onKeyDown={(e) => { if (e.key === "Enter") commit(); if (e.key === "Escape") setText(name); }} />
+      {problem ? <div className="field-error" role="alert">{problem}</div> : <div className="field-hint">Renaming updates every transition to this state</div>}
+    </div>
+  );
+}

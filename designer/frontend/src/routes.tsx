@@ -1,0 +1,10 @@
+// The studio's pages by URL. The live view adds its execution routes here.
+import { EditorPage } from "./editor/Editor";
+import { Home } from "./pages/Home";
+import type { Route } from "./router";
+
+export const routes: Route[] = [
+  { pattern: /^\/$/, render: () => <Home /> },
+  { pattern: /^\/machines\/new\/?$/, render: (_, q) => <EditorPage key={`new-${q.get("template") ?? ""}`} name={null} template={q.get("template")} /> },
+  { pattern: /^\/machines\/([^/]+)\/?$/, render: ([name]) => <EditorPage key={name} name={name} /> },
+];
