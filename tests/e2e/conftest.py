@@ -33,6 +33,12 @@ Every test under tests/e2e can use these (they are plain pytest fixtures, no plu
     `login(page, username, password)`: signs in through the login form and waits for the studio.
 `logged_in_page` (per test)
     `page`, signed in as `e2e_user`, showing the studio shell.
+`studio_api` (per test)
+    The REST API as `logged_in_page`'s user (its session cookie and CSRF header), to set up or
+    check data around a browser test: `studio_api.get("/api/machines")`,
+    `studio_api.post("/api/machines/order-processing/executions", {"input": "{}"})`; `put`,
+    `patch`, `delete` too. Each returns the decoded JSON (None for 204) and fails the test on a
+    non-2xx answer, showing the body.
 """
 
 from __future__ import annotations
@@ -282,6 +288,45 @@ def login():
 def logged_in_page(page, login, e2e_user: Credentials):
     login(page, e2e_user.username, e2e_user.password)
     return page
+
+
+class StudioApi:
+    """The studio REST API called with the browser context's session, as the UI calls it."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+
+    def request(self, method: str, path: str, body=None):
+        cookies = {c["name"]: c["value"] for c in self.page.context.cookies(self.base_url)}
+        response = self.page.request.fetch(
+            self.base_url + path,
+            method=method,
+            data=body,
+            headers={"X-CSRFToken": cookies.get("csrftoken", ""), "Referer": self.base_url + "/"},
+        )
+        assert response.ok, f"{method} {path} answered {response.status}: {response.text()}"
+        return None if response.status == 204 else response.json()
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def post(self, path: str, body=None):
+        return self.request("POST", path, body)
+
+    def put(self, path: str, body=None):
+        return self.request("PUT", path, body)
+
+    def patch(self, path: str, body=None):
+        return self.request("PATCH", path, body)
+
+    def delete(self, path: str):
+        return self.request("DELETE", path)
+
+
+@pytest.fixture
+def studio_api(logged_in_page, statecraft_server: LiveServer) -> StudioApi:
+    return StudioApi(logged_in_page, statecraft_server.url)
 
 
 # ─── failure reports ─────────────────────────────────────────────────────────────────────────

@@ -33,3 +33,11 @@ def test_the_studio_assets_are_served(logged_in_page, live_server_url):
     response = logged_in_page.request.get(f"{live_server_url}/static/designer/app.js")
     assert response.ok
     assert "javascript" in response.headers["content-type"]
+
+
+def test_the_session_user_owns_the_example_workflows_through_the_rest_api(studio_api):
+    names = [machine["name"] for machine in studio_api.get("/api/machines")]
+    assert {"order-processing", "hello-world", "map-items", "wait-for-approval"} <= set(names)
+
+    answer = studio_api.post("/api/validate", {"definition": {"StartAt": "Nowhere", "States": {}}})
+    assert answer["diagnostics"]
