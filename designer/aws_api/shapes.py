@@ -33,7 +33,7 @@ def _value_text(shape, value) -> str:
 
 def _java_pattern(pattern: str) -> str:
     # \p{ASCII} is Java's; Python's re spells it as a range.
-    return pattern.replace(r"\p{ASCII}", r"\x00-\x7f").replace("[\\x00-\\x7f]", "[\\x00-\\x7f]")
+    return pattern.replace(r"\p{ASCII}", r"[\x00-\x7f]")
 
 
 def _check(shape, value, where: str, problems: list[str], type_errors: list[str]) -> None:
