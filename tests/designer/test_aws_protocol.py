@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from unittest import mock
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -102,7 +102,7 @@ def test_a_body_changed_after_signing_is_invalid_signature(live_server, access_k
 
 
 def test_an_old_signature_has_expired(live_server, access_key):
-    status, body = raw(live_server.url, b"{}", when=datetime.now(timezone.utc) - timedelta(hours=1))
+    status, body = raw(live_server.url, b"{}", when=datetime.now(UTC) - timedelta(hours=1))
     assert status == 400 and code_of(body) == "InvalidSignatureException"
     assert body["message"].startswith("Signature expired:")
 
