@@ -67,7 +67,7 @@ function EditorBody() {
   const diagnostics = useEditor((s) => s.diagnostics);
   const flow = useReactFlow();
   const auto = useAutoLayout(doc);
-  const [codeOpen, setCodeOpen] = useState(true);
+  const [codeOpen, setCodeOpen] = useState(false);
   const [format, setFormat] = useState<Format>("json");
   const [functions, setFunctions] = useState<string[]>([]);
   const canvasRef = useRef<HTMLDivElement>(null);

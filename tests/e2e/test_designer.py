@@ -1,0 +1,239 @@
+"""The designer in a real browser: build a machine from an empty canvas, edit it in the
+inspector and the code view, undo and redo, save and reload, import and export."""
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+
+def state(page, name):
+    return page.get_by_test_id(f"state-{name}")
+
+
+def drag_palette_to_canvas(page, item, x, y):
+    """Drag a palette entry onto the canvas at (x, y) relative to the canvas (HTML5 drag and drop)."""
+    page.get_by_test_id(f"palette-{item}").drag_to(page.get_by_test_id("canvas"), target_position={"x": x, "y": y})
+
+
+def edge_center(page, edge_id):
+    box = page.locator(f'[data-testid="rf__edge-{edge_id}"] path.react-flow__edge-path').bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def connect(page, source, handle, target):
+    """Drag from a state's output handle to another state's input handle."""
+    start = state(page, source).locator(f'.react-flow__handle[data-handleid="{handle}"]').bounding_box()
+    end = state(page, target).locator('.react-flow__handle[data-handleid="in"]').bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 5, end["y"] + 5, steps=8)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=4)
+    page.mouse.up()
+
+
+def machine_definition(studio_api, name):
+    return studio_api.get(f"/api/machines/{name}")["definition"]
+
+
+def test_build_a_machine_from_an_empty_canvas_save_and_reload(logged_in_page, studio_api):
+    page = logged_in_page
+    page.goto("/machines/new")
+    expect(page.get_by_test_id("canvas")).to_be_visible()
+
+    drag_palette_to_canvas(page, "Pass", 300, 120)
+    expect(state(page, "Pass")).to_have_attribute("data-state-type", "Pass")
+    drag_palette_to_canvas(page, "Task", 300, 330)
+    expect(state(page, "Task")).to_have_attribute("data-state-type", "Task")
+
+    # Pass is the start state and ends; connecting its output to Task makes Task its Next.
+    connect(page, "Pass", "next", "Task")
+    expect(page.get_by_test_id("rf__edge-Pass->next->Task")).to_be_attached()
+
+    # Drop a Wait onto the Pass -> Task edge: it is inserted between them.
+    x, y = edge_center(page, "Pass->next->Task")
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    drag_palette_to_canvas(page, "Wait", x - canvas["x"], y - canvas["y"])
+    expect(state(page, "Wait")).to_be_visible()
+    expect(page.get_by_test_id("rf__edge-Pass->next->Wait")).to_be_attached()
+    expect(page.get_by_test_id("rf__edge-Wait->next->Task")).to_be_attached()
+
+    # The inspector edits the selected state: a resource, a wait time, then a new name.
+    state(page, "Task").click()
+    inspector = page.get_by_test_id("inspector")
+    inspector.locator('[data-field="Resource"]').fill("arn:aws:lambda:us-east-1:000000000000:function:order-validate")
+    state(page, "Wait").click()
+    inspector.locator('[data-field="Seconds"]').fill("3")
+    state(page, "Task").click()
+    name = inspector.locator('[data-field="Name"]')
+    name.fill("Validate")
+    name.press("Enter")
+    expect(state(page, "Validate")).to_be_visible()
+    expect(page.get_by_test_id("rf__edge-Wait->next->Validate")).to_be_attached()
+
+    page.get_by_test_id("machine-name").fill("built-in-browser")
+    page.get_by_test_id("save").click()
+    expect(page).to_have_url(re.compile(r"/machines/built-in-browser/$"))
+
+    definition = machine_definition(studio_api, "built-in-browser")
+    assert definition["StartAt"] == "Pass"
+    assert definition["States"]["Pass"]["Next"] == "Wait"
+    assert definition["States"]["Wait"] == {"Type": "Wait", "Seconds": 3, "Next": "Validate"}
+    assert definition["States"]["Validate"]["Resource"].endswith("function:order-validate")
+    assert definition["States"]["Validate"]["End"] is True
+
+    page.reload()
+    for name, kind in [("Pass", "Pass"), ("Wait", "Wait"), ("Validate", "Task")]:
+        expect(state(page, name)).to_have_attribute("data-state-type", kind)
+    expect(page.get_by_test_id("rf__edge-Pass->next->Wait")).to_be_attached()
+    expect(page.get_by_test_id("rf__edge-Wait->next->Validate")).to_be_attached()
+
+
+def test_click_to_add_undo_redo_and_keyboard(logged_in_page):
+    page = logged_in_page
+    page.goto("/machines/new")
+    page.get_by_test_id("palette-Pass").click()
+    expect(state(page, "Pass")).to_be_visible()
+    page.get_by_test_id("palette-Succeed").click()  # added after the selected Pass
+    expect(page.get_by_test_id("rf__edge-Pass->next->Succeed")).to_be_attached()
+
+    page.get_by_test_id("undo").click()
+    expect(state(page, "Succeed")).to_have_count(0)
+    page.get_by_test_id("redo").click()
+    expect(state(page, "Succeed")).to_be_visible()
+
+    page.get_by_test_id("canvas").click(position={"x": 20, "y": 20})
+    page.keyboard.press("Control+z")
+    expect(state(page, "Succeed")).to_have_count(0)
+    page.keyboard.press("Control+Shift+z")
+    expect(state(page, "Succeed")).to_be_visible()
+
+    # Delete rewires: deleting the Pass start state makes Succeed the start.
+    state(page, "Pass").click()
+    page.keyboard.press("Delete")
+    expect(state(page, "Pass")).to_have_count(0)
+    expect(page.get_by_test_id("rf__edge-__start->next->Succeed")).to_be_attached()
+
+
+def test_code_view_edits_drive_the_graph_and_bad_text_is_kept(logged_in_page, studio_api):
+    studio_api.post("/api/machines", {"name": "code-edits", "definition": {"StartAt": "One", "States": {"One": {"Type": "Pass", "End": True}}}})
+    page = logged_in_page
+    page.goto("/machines/code-edits/")
+    expect(state(page, "One")).to_be_visible()
+    page.get_by_test_id("toggle-code").click()
+    code = page.get_by_test_id("code-view")
+    expect(code).to_contain_text('"One"')
+
+    new = {"StartAt": "One", "States": {"One": {"Type": "Pass", "Next": "Two"}, "Two": {"Type": "Succeed"}}}
+    code.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(json.dumps(new, indent=2))
+    expect(state(page, "Two")).to_have_attribute("data-state-type", "Succeed")
+    expect(page.get_by_test_id("rf__edge-One->next->Two")).to_be_attached()
+
+    # Invalid text is marked, kept, and leaves the graph alone.
+    page.keyboard.press("Control+End")
+    page.keyboard.insert_text(" oops")
+    expect(code.locator(".code-error")).to_be_visible()
+    expect(code).to_contain_text("oops")
+    expect(state(page, "Two")).to_be_visible()
+
+    # A graph edit does not overwrite the invalid text either.
+    state(page, "Two").click()
+    page.get_by_test_id("inspector").locator('[data-field="Comment"]').fill("done")
+    expect(code).to_contain_text("oops")
+
+    # Graph edits flow into valid text: fix the text, then rename in the inspector.
+    code.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(json.dumps(new, indent=2))
+    expect(code.locator(".code-error")).to_have_count(0)
+    state(page, "Two").click()
+    name = page.get_by_test_id("inspector").locator('[data-field="Name"]')
+    name.fill("Finish")
+    name.press("Enter")
+    expect(code).to_contain_text('"Next": "Finish"')
+
+    page.get_by_test_id("format-yaml").click()
+    expect(code).to_contain_text("StartAt: One")
+
+
+def test_diagnostics_are_listed_and_select_the_node(logged_in_page, studio_api):
+    studio_api.post("/api/machines", {"name": "has-problems", "definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}})
+    page = logged_in_page
+    page.goto("/machines/has-problems/")
+    page.get_by_test_id("toggle-code").click()
+    page.get_by_test_id("code-view").locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    bad = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "", "Next": "Missing"}}}
+    page.keyboard.insert_text(json.dumps(bad, indent=2))
+    diagnostic = page.get_by_test_id("diagnostic").first
+    expect(diagnostic).to_be_visible()
+    assert diagnostic.get_attribute("data-path").startswith("/States/A")
+    diagnostic.click()
+    expect(page.get_by_test_id("inspector").locator('[data-field="Name"]')).to_have_value("A")
+
+
+def test_import_a_yaml_file_and_export_it_again(logged_in_page, tmp_path):
+    page = logged_in_page
+    page.goto("/machines/new")
+    source = tmp_path / "flow.asl.yaml"
+    source.write_text(
+        "StartAt: Check\n"
+        "States:\n"
+        "  Check:\n"
+        "    Type: Choice\n"
+        "    Choices:\n"
+        "      - Variable: $.ok\n"
+        "        BooleanEquals: true\n"
+        "        Next: Yes\n"
+        "    Default: No\n"
+        "  'Yes': {Type: Succeed}\n"
+        "  'No': {Type: Fail, Error: Nope}\n"
+    )
+    page.get_by_test_id("import-file").set_input_files(str(source))
+    expect(state(page, "Check")).to_have_attribute("data-state-type", "Choice")
+    expect(state(page, "Yes")).to_be_visible()
+    expect(page.get_by_test_id("rf__edge-Check->choice:0->Yes")).to_be_attached()
+    expect(page.locator('[data-edge-id="Check->choice:0->Yes"]')).to_have_text("$.ok == true")
+
+    page.get_by_test_id("export").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("export-json").click()
+    exported = json.loads(download.value.path().read_text())
+    assert exported == {
+        "StartAt": "Check",
+        "States": {
+            "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": True, "Next": "Yes"}], "Default": "No"},
+            "Yes": {"Type": "Succeed"},
+            "No": {"Type": "Fail", "Error": "Nope"},
+        },
+    }
+    page.get_by_test_id("export").click()
+    with page.expect_download() as svg:
+        page.get_by_test_id("export-svg").click()
+    assert svg.value.path().read_text().startswith("<svg")
+
+
+def test_machine_list_search_rename_delete_and_template(logged_in_page, studio_api):
+    studio_api.post("/api/machines", {"name": "to-rename", "definition": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}})
+    page = logged_in_page
+    page.goto("/")
+    expect(page.get_by_test_id("machine-list")).to_be_visible()
+    row = page.get_by_test_id("machine-row-to-rename")
+    expect(row).to_be_visible()
+    row.get_by_test_id("rename-machine").click()
+    page.get_by_test_id("rename-input").fill("renamed-one")
+    page.get_by_test_id("rename-input").press("Enter")
+    expect(page.get_by_test_id("machine-row-renamed-one")).to_be_visible()
+
+    page.get_by_test_id("machine-search").fill("renamed")
+    expect(page.get_by_test_id("machine-row-order-processing")).to_have_count(0)
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_test_id("machine-row-renamed-one").get_by_test_id("delete-machine").click()
+    expect(page.get_by_test_id("machine-row-renamed-one")).to_have_count(0)
+
+    page.get_by_test_id("machine-search").fill("")
+    page.get_by_test_id("machine-row-order-processing").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/machines/order-processing/$"))
+    expect(state(page, "ValidateOrder")).to_be_visible()
