@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from ninja.security import django_auth
 
 from designer import selectors, services
 from designer.aws_api import render
+from designer.examples import examples
 from designer.models import Execution, StateMachine
 
 api = NinjaAPI(
@@ -28,8 +28,6 @@ api = NinjaAPI(
     urls_namespace="studio-api",
     docs_url="/docs",
 )
-
-EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 
 
 # ─── schemas ─────────────────────────────────────────────────────────────────────────────────
@@ -111,6 +109,7 @@ class TemplateOut(Schema):
     title: str
     description: str
     definition: Any
+    input: Any = None  # the example's sample input
 
 
 class FunctionOut(Schema):
@@ -218,7 +217,7 @@ def _execution(execution: Execution) -> dict:
     return {
         "id": execution.pk,
         "arn": execution.arn,
-        "name": execution.name.split(":")[0],
+        "name": execution.name,
         "machine": execution.state_machine.name,
         "type": execution.type,
         "status": execution.status,
@@ -367,23 +366,16 @@ def validate(request, payload: ValidateIn):
 
 @api.get("/templates", response=list[TemplateOut], tags=["definitions"])
 def templates(request):
-    found = []
-    for path in sorted(EXAMPLES_DIR.glob("*.asl.json")):
-        try:
-            definition = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-        name = path.name.removesuffix(".asl.json")
-        comment = definition.get("Comment", "") if isinstance(definition, dict) else ""
-        found.append(
-            {
-                "name": name,
-                "title": name.replace("-", " ").replace("_", " ").capitalize(),
-                "description": comment if isinstance(comment, str) else "",
-                "definition": definition,
-            }
-        )
-    return found
+    return [
+        {
+            "name": example.name,
+            "title": example.title,
+            "description": example.description,
+            "definition": example.definition,
+            "input": example.sample_input,
+        }
+        for example in examples()
+    ]
 
 
 @api.get("/functions", response=list[FunctionOut], tags=["definitions"])

@@ -56,9 +56,7 @@ class StateMachine(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = (
-            models.UniqueConstraint(fields=["owner", "region", "name"], name="statemachine_unique_name"),
-        )
+        constraints = (models.UniqueConstraint(fields=["owner", "region", "name"], name="statemachine_unique_name"),)
         indexes = (models.Index(fields=["owner", "region", "created"], name="statemachine_list"),)
         ordering = ("created", "id")
 
@@ -167,7 +165,12 @@ class Execution(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = (models.UniqueConstraint(fields=["state_machine", "name"], name="execution_unique_name"),)
+        constraints = (
+            # AWS: Standard execution names are unique per machine; Express names need not be.
+            models.UniqueConstraint(
+                fields=["state_machine", "name"], condition=Q(type="STANDARD"), name="execution_unique_name"
+            ),
+        )
         indexes = (
             models.Index(fields=["state_machine", "status", "start_date"], name="execution_list"),
             models.Index(fields=["owner", "start_date"], name="execution_owner_list"),
@@ -192,9 +195,7 @@ class HistoryEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        constraints = (
-            models.UniqueConstraint(fields=["execution", "event_id"], name="historyevent_unique_id"),
-        )
+        constraints = (models.UniqueConstraint(fields=["execution", "event_id"], name="historyevent_unique_id"),)
         ordering = ("execution", "event_id")
 
 
@@ -264,9 +265,7 @@ class AccessKey(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = (
-            models.CheckConstraint(condition=~Q(access_key_id=""), name="accesskey_id_not_empty"),
-        )
+        constraints = (models.CheckConstraint(condition=~Q(access_key_id=""), name="accesskey_id_not_empty"),)
 
     def __str__(self) -> str:
         return self.access_key_id

@@ -563,14 +563,11 @@ def execution_start(
     else:
         arn = arns.execution_arn(machine.region, machine.name, name)
     with transaction.atomic():
-        existing = Execution.objects.filter(state_machine=machine, name=name).first()
+        existing = Execution.objects.filter(state_machine=machine, name=name, type=MachineType.STANDARD).first()
         if existing is not None and machine.type == MachineType.STANDARD:
             if existing.status == ExecutionStatus.RUNNING and existing.input == input:
                 return existing, False
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{existing.arn}'")
-        if existing is not None:
-            # Express names need not be unique; the row keeps a unique suffix so it can be stored.
-            name = f"{name}:{uuid.uuid4()}"
         try:
             with transaction.atomic():
                 execution = Execution.objects.create(

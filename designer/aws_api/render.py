@@ -104,7 +104,7 @@ def execution_summary(execution: Execution) -> dict:
     body = {
         "executionArn": execution.arn,
         "stateMachineArn": execution.state_machine.arn,
-        "name": execution.name.split(":")[0],
+        "name": execution.name,
         "status": execution.status,
         "startDate": execution.start_date,
     }
@@ -124,7 +124,7 @@ def execution(execution: Execution) -> dict:
     body = {
         "executionArn": execution.arn,
         "stateMachineArn": execution.state_machine.arn,
-        "name": execution.name.split(":")[0],
+        "name": execution.name,
         "status": execution.status,
         "startDate": execution.start_date,
         "input": execution.input,
