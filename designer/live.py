@@ -1,0 +1,330 @@
+"""Live execution events: what the runtime publishes and what the live view's consumers send.
+
+The runtime calls two functions (its only dependency on this module):
+
+- `publish_events(execution, events)`: history events just written (AWS-shaped dicts as the
+  engine makes them, or `HistoryEvent` rows);
+- `publish_status(execution)`: the execution's status changed (started, finished, stopped…).
+
+Both publish after the surrounding transaction commits (Zulip's `send_event_on_commit`), so a
+watcher never sees an event the database might still roll back. Publishing never waits on the
+channel layer: messages go into an in-process buffer that a flusher drains onto the channel layer,
+at most every FLUSH_INTERVAL seconds, one batch per execution, so a 10,000-item Map reaches
+browsers as a few dozen messages instead of 40,000. The database stays the authority: the
+consumer fills any gap (a dropped message, an event nobody published) from the history table.
+
+Channel-layer groups: `execution-<id>` (one execution's watchers) and `machine-<id>-executions`
+(a machine's executions list). Outgoing messages are typed (see the `*Message` TypedDicts) and
+JSON-ready where they are made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import logging
+import threading
+import time
+from datetime import datetime
+from typing import Any, Literal, TypedDict
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models.signals import post_save
+
+from designer import overlay
+from designer.models import Execution, HistoryEvent
+
+logger = logging.getLogger(__name__)
+
+FLUSH_INTERVAL = 0.05  # seconds between two flushes of the buffer (the coalescing window)
+MAX_BATCH = 1000  # events per channel-layer message, so one message stays well under a megabyte
+SNAPSHOT_LIMIT = 5000  # a client further behind than this reads the REST history instead
+
+
+# ─── message schemas ─────────────────────────────────────────────────────────────────────────
+
+
+class SnapshotMessage(TypedDict):
+    type: Literal["execution.snapshot"]
+    execution: dict
+    overlay: dict  # designer.overlay's result for every event up to last_event_id
+    events: list[dict]  # the events after `after`, in id order ([] when truncated)
+    after: int
+    last_event_id: int
+    truncated: bool  # too far behind: read /api/executions/<id>/history?after_id=<after> instead
+    history_url: str
+
+
+class EventsMessage(TypedDict):
+    type: Literal["execution.events"]
+    events: list[dict]
+
+
+class StatusMessage(TypedDict):
+    type: Literal["execution.status"]
+    status: str
+    execution: dict
+
+
+class ExecutionsChangedMessage(TypedDict):
+    type: Literal["executions.changed"]
+    execution: dict
+
+
+def execution_group(execution_id: int) -> str:
+    return f"execution-{execution_id}"
+
+
+def machine_group(machine_id: int) -> str:
+    return f"machine-{machine_id}-executions"
+
+
+# ─── payloads ────────────────────────────────────────────────────────────────────────────────
+
+
+def _jsonable(value: Any) -> Any:
+    """`value` through JSON and back: an unserialisable payload fails here, where it is made."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def event_json(event: HistoryEvent | dict) -> dict:
+    """One history event as the REST history returns it (AWS shape, ISO timestamp)."""
+    if isinstance(event, HistoryEvent):
+        body = {
+            "timestamp": event.timestamp.isoformat(),
+            "type": event.type,
+            "id": event.event_id,
+            "previousEventId": event.previous_event_id,
+        }
+        body.update(event.details)
+        return body
+    body = dict(event)
+    timestamp = body.get("timestamp")
+    if isinstance(timestamp, datetime):
+        body["timestamp"] = timestamp.isoformat()
+    return body
+
+
+def execution_json(execution: Execution) -> dict:
+    """The REST contract's `Execution` (the same function the API answers with)."""
+    from designer.api import _execution  # the API module builds the shape; reuse it, never fork it
+
+    return _jsonable(_execution(execution))
+
+
+def snapshot(*, execution: Execution, after: int = 0) -> SnapshotMessage:
+    """The snapshot a watcher gets on connecting (reads the database; call it from sync code)."""
+    events = [event_json(row) for row in HistoryEvent.objects.filter(execution=execution).order_by("event_id")]
+    definition = _definition(execution)
+    last = events[-1]["id"] if events else 0
+    after = max(0, min(after, last))
+    pending = [event for event in events if event["id"] > after]
+    truncated = len(pending) > SNAPSHOT_LIMIT
+    return _jsonable(
+        {
+            "type": "execution.snapshot",
+            "execution": execution_json(execution),
+            "overlay": overlay.build(events, definition),
+            "events": [] if truncated else pending,
+            "after": after,
+            "last_event_id": last,
+            "truncated": truncated,
+            "history_url": f"/api/executions/{execution.pk}/history?after_id={after}",
+        }
+    )
+
+
+def history_range(*, execution_id: int, after: int, until: int | None = None) -> list[dict]:
+    """Events with after < id (≤ until), from the database: how a watcher's gap is filled."""
+    rows = HistoryEvent.objects.filter(execution_id=execution_id, event_id__gt=after)
+    if until is not None:
+        rows = rows.filter(event_id__lte=until)
+    return [event_json(row) for row in rows.order_by("event_id")]
+
+
+def _definition(execution: Execution) -> dict | None:
+    try:
+        parsed = json.loads(execution.definition)
+    except (TypeError, ValueError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+# ─── publishing ──────────────────────────────────────────────────────────────────────────────
+
+
+def publish_events(execution: Execution | int, events: list) -> None:
+    """Send `events` (just written to the history) to the execution's watchers after commit."""
+    if not events:
+        return
+    execution_id = execution if isinstance(execution, int) else execution.pk
+    payload = [event_json(event) for event in events]
+    _after_commit(lambda: publisher.add_events(execution_id, payload))
+
+
+def publish_status(execution: Execution | int) -> None:
+    """Tell the execution's watchers and its machine's list that its status changed, after commit.
+
+    The message is built from the committed row when the buffer is flushed, so it always shows
+    the latest status, and several changes within one flush window become one message.
+    """
+    execution_id = execution if isinstance(execution, int) else execution.pk
+    _after_commit(lambda: publisher.add_status(execution_id))
+
+
+def _after_commit(function) -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        transaction.on_commit(function)
+        return
+    # Async code has no open transaction to wait for (and may not touch the connection).
+    function()
+
+
+class Publisher:
+    """The per-process buffer between publishers (any thread) and the channel layer.
+
+    Flushes run on the event loop that serves the consumers when this process has one (the
+    in-memory layer's queues belong to that loop), else on a private background loop.
+    """
+
+    def __init__(self, interval: float = FLUSH_INTERVAL):
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._pending: dict[int, list] = {}
+        self._scheduled = False
+        self._last_flush = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._private: asyncio.AbstractEventLoop | None = None
+        self._flush_lock: asyncio.Lock | None = None
+        self._flush_lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Flush on `loop` (the running one by default): consumers call this when they connect."""
+        loop = loop or asyncio.get_running_loop()
+        current = self._loop
+        if current is None or current.is_closed() or not current.is_running():
+            self._loop = loop
+
+    def add_events(self, execution_id: int, events: list[dict]) -> None:
+        self._add(execution_id, ("events", events))
+
+    def add_status(self, execution_id: int) -> None:
+        self._add(execution_id, ("status", None))
+
+    def _add(self, execution_id: int, item: tuple) -> None:
+        loop = self._target_loop()
+        if loop is None:
+            return  # an in-memory layer and no consumer in this process: nobody to tell
+        with self._lock:
+            self._pending.setdefault(execution_id, []).append(item)
+            if self._scheduled:
+                return
+            self._scheduled = True
+            delay = max(0.0, self._last_flush + self.interval - time.monotonic())
+        # A fresh context: the caller's (say, inside sync_to_async) must not leak into the flush.
+        loop.call_soon_threadsafe(loop.call_later, delay, self._start_flush, loop, context=contextvars.Context())
+
+    def _target_loop(self) -> asyncio.AbstractEventLoop | None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed() and loop.is_running():
+            return loop
+        if _in_memory_layer():
+            # The in-memory layer's queues belong to the consumers' loop and reach no other process.
+            return None
+        if self._private is None:
+            self._private = asyncio.new_event_loop()
+            threading.Thread(target=self._private.run_forever, name="live-publisher", daemon=True).start()
+        return self._private
+
+    def _start_flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        target = self._target_loop()
+        if target is not None and target is not loop:  # consumers arrived meanwhile: flush on their loop
+            target.call_soon_threadsafe(self._start_flush, target, context=contextvars.Context())
+            return
+        loop.create_task(self.flush(), context=contextvars.Context())
+
+    async def flush(self) -> None:
+        """Send everything buffered, in order per execution."""
+        loop = asyncio.get_running_loop()
+        if self._flush_lock is None or self._flush_lock_loop is not loop:
+            self._flush_lock, self._flush_lock_loop = asyncio.Lock(), loop
+        async with self._flush_lock:
+            with self._lock:
+                pending, self._pending = self._pending, {}
+                self._scheduled = False
+                self._last_flush = time.monotonic()
+            if not pending:
+                return
+            from channels.layers import get_channel_layer
+
+            layer = get_channel_layer()
+            for execution_id, items in pending.items():
+                try:
+                    await self._send(layer, execution_id, items)
+                except Exception:  # a watcher's trouble must never reach the runtime
+                    logger.exception("live: publishing to execution %s failed", execution_id)
+
+    async def _send(self, layer, execution_id: int, items: list) -> None:
+        from channels.db import database_sync_to_async
+
+        group = execution_group(execution_id)
+        events: list[dict] = []
+        status_wanted = False
+        for kind, payload in items:
+            if kind == "events":
+                events.extend(payload)
+            else:
+                status_wanted = True
+        events.sort(key=lambda e: e["id"])
+        for start in range(0, len(events), MAX_BATCH):
+            message: EventsMessage = {"type": "execution.events", "events": events[start : start + MAX_BATCH]}
+            await layer.group_send(group, message)
+        if status_wanted:
+            found = await database_sync_to_async(_status_payload)(execution_id)
+            if found is None:
+                return
+            payload, machine_id, owner_id = found
+            status: StatusMessage = {"type": "execution.status", "status": payload["status"], "execution": payload}
+            await layer.group_send(group, {**status, "owner_id": owner_id})
+            changed: ExecutionsChangedMessage = {"type": "executions.changed", "execution": payload}
+            await layer.group_send(machine_group(machine_id), {**changed, "owner_id": owner_id})
+
+
+def _in_memory_layer() -> bool:
+    from django.conf import settings
+
+    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    return backend.endswith("InMemoryChannelLayer")
+
+
+def _status_payload(execution_id: int) -> tuple[dict, int, int] | None:
+    execution = Execution.objects.select_related("state_machine", "revision").filter(pk=execution_id).first()
+    if execution is None:
+        return None
+    return execution_json(execution), execution.state_machine_id, execution.owner_id
+
+
+publisher = Publisher()
+
+
+# Status changes made through the models (a start, a stop, a redrive) are published even when
+# the code making them does not call publish_status; repeated saves with the same status are not.
+_seen_status: dict[int, str] = {}
+_seen_lock = threading.Lock()
+
+
+def _execution_saved(sender, instance: Execution, created: bool, **kwargs) -> None:
+    with _seen_lock:
+        if not created and _seen_status.get(instance.pk) == instance.status:
+            return
+        _seen_status[instance.pk] = instance.status
+        if len(_seen_status) > 10_000:
+            _seen_status.clear()
+    publish_status(instance.pk)
+
+
+post_save.connect(_execution_saved, sender=Execution, dispatch_uid="designer.live.execution_saved")
