@@ -19,6 +19,12 @@ def test_home_redirects_to_login_then_shows_the_studio_with_a_live_websocket(pag
     expect(page.get_by_test_id("ws-status")).to_have_text("connected")
 
 
+def test_the_home_page_lists_the_example_workflows(logged_in_page):
+    rows = logged_in_page.get_by_test_id("machine-list")
+    for name in ("order-processing", "hello-world", "map-items", "wait-for-approval"):
+        expect(rows.get_by_test_id(f"machine-row-{name}")).to_be_visible()
+
+
 def test_wrong_password_is_refused_with_a_message(page, e2e_user):
     page.goto("/accounts/login/")
     page.get_by_test_id("login-username").fill(e2e_user.username)
