@@ -6,12 +6,14 @@ from django.urls import path, re_path
 
 from designer import views
 from designer.api import api as studio_api
+from designer.api_live import api as live_api
 from designer.aws_api import views as aws_views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/live/", live_api.urls),  # the live view's lookups (designer/api_live.py)
     path("api/", studio_api.urls),  # the studio REST API (django-ninja), OpenAPI at /api/docs
     path("", aws_views.root, name="aws-api"),  # AWS JSON API on signed POSTs, else the studio
     path("", views.studio, name="studio"),
