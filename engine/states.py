@@ -17,6 +17,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from engine import jsonata_states
 from engine.definition import _UNSET, MapState, ParallelState, State, TaskState
 from engine.errors import (
     ExceedToleratedFailureThreshold,
@@ -50,7 +51,11 @@ except ImportError:  # pragma: no cover
 
 
 def _scope(ex: Any, state: State, frame: Frame, raw: Any) -> Scope:
-    return Scope(raw, lambda: ex.context(state, frame), ex.variables)
+    def context() -> dict:
+        return ex.context(state, frame)
+
+    context.variables = frame.variables  # lifecycle.select resolves `$name` paths with it
+    return Scope(raw, context, frame.variables)
 
 
 def _next(state: State) -> str | None:
@@ -66,6 +71,7 @@ def handle_pass(ex: Any, state: Any, raw: Any, frame: Frame) -> tuple[str | None
         result = state.result
     else:
         result = effective_input(state, raw, scope)
+    jsonata_states.assign_jsonpath(state.raw.get("Assign"), result, scope)
     return _next(state), apply_output_path(state, apply_result_path(state, raw, result), scope.context)
 
 
@@ -77,6 +83,7 @@ def handle_choice(ex: Any, state: Any, raw: Any, frame: Frame) -> tuple[str | No
     if target is None:
         # AWS: the recorded cause of States.NoChoiceMatched.
         raise NoChoiceMatched("No Matches!")
+    jsonata_states.choice_assign_jsonpath(state, value, scope)
     return target, apply_output_path(state, value, scope.context)
 
 
@@ -138,6 +145,7 @@ async def handle_wait(ex: Any, state: Any, raw: Any, frame: Frame) -> tuple[str 
                 )
         seconds = max(0.0, (moment - ex.clock.now()).total_seconds()) if moment else 0
     await ex.sleep(seconds)
+    jsonata_states.assign_jsonpath(state.raw.get("Assign"), value, scope)
     return _next(state), apply_output_path(state, value, scope.context)
 
 
@@ -184,7 +192,7 @@ async def _with_retry(ex: Any, state: Any, raw: Any, frame: Frame, attempt: Any)
             if catcher is None:
                 raise
             prefix_cause(exc, state.name, frame.entered)
-            return catcher.next, apply_result_path(catcher.result_path, raw, error_output(exc))
+            return catcher.next, jsonata_states.catch_output(state, catcher, raw, error_output(exc), scope)
 
 
 # -- Task -----------------------------------------------------------------------------------
@@ -198,9 +206,9 @@ def _task_kind(state: TaskState, region: str) -> tuple[str, str, str, str]:
     if resource.startswith("arn:aws:states:") and ":activity:" in resource:
         return "activity", "", resource, region
     if resource.startswith("arn:aws:states:"):
-        rest = resource.split(":", 6)
+        rest = resource.split(":", 5)
         arn_region = rest[3] or region
-        service = rest[6] if len(rest) > 6 else rest[-1]
+        service = rest[5] if len(rest) > 5 else rest[-1]
         service_type, _, action = service.rpartition(":")
         return "service", service_type, action, arn_region
     return "lambda", "", resource, region
@@ -237,6 +245,9 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
     timeout = _positive_int_field(raw, state.timeout_seconds_path, state.timeout_seconds, "TimeoutSeconds", scope)
     heartbeat = _positive_int_field(raw, state.heartbeat_seconds_path, state.heartbeat_seconds,
                                     "HeartbeatSeconds", scope)
+    if state.jsonata is not None:
+        timeout = jsonata_states.integer_field(state, timeout, "TimeoutSeconds", raw, scope)
+        heartbeat = jsonata_states.integer_field(state, heartbeat, "HeartbeatSeconds", raw, scope)
     scheduled, started, succeeded, failed, timed_out, prefix = _EVENTS[kind]
     history = frame.history
     payload_text = to_json(payload)
@@ -265,8 +276,14 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
         else:
             history.link(frame, started)
 
+    def mark_submitted(output: Any) -> None:
+        # A .waitForTaskToken or .sync integration has made its call and now waits: AWS records
+        # the call's response in a TaskSubmitted event.
+        history.link(frame, "TaskSubmitted", "taskSubmittedEventDetails",
+                     dict(base, output=to_json(output), outputDetails={"truncated": False}))
+
     request_resource = state.resource
-    extra: dict[str, Any] = {"mark_started": mark_started, "kind": kind}
+    extra: dict[str, Any] = {"mark_started": mark_started, "mark_submitted": mark_submitted, "kind": kind}
     invoke_payload = payload
     if kind == "service" and resource_type == "lambda" and resource.startswith("invoke"):
         params = payload if isinstance(payload, dict) else {}
@@ -338,7 +355,7 @@ async def _parallel_attempt(ex: Any, state: ParallelState, raw: Any, frame: Fram
     value = effective_input(state, raw, scope)
     history = frame.history
     history.link(frame, "ParallelStateStarted")
-    frames = [Frame(frame.prev, history) for _ in state.branches]
+    frames = [Frame(frame.prev, history, frame.variables.child()) for _ in state.branches]
     for f in frames:
         f.value, f.text = value, None
     failed: list[int] = []
@@ -443,7 +460,7 @@ class MapRun:
             return self.items[index]
         ex, frame = self.ex, self.frame
         extra = {"Map": {"Item": {"Index": index, "Value": self.items[index]}}}
-        scope = Scope(self.value, lambda: ex.context(state, frame, extra), ex.variables)
+        scope = Scope(self.value, lambda: ex.context(state, frame, extra), frame.variables)
         return state.item_selector(scope)
 
     def exceeded(self) -> bool:
@@ -465,7 +482,7 @@ class MapRun:
             item = self.item_input(index)
             if child_history is None:
                 history = frame.history
-                iteration = Frame(frame.prev, history)
+                iteration = Frame(frame.prev, history, frame.variables.child())
                 history.link(iteration, "MapIterationStarted", "mapIterationStartedEventDetails",
                              {"index": index, "name": name})
             else:
