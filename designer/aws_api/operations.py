@@ -20,6 +20,11 @@ from designer.aws_api.errors import AwsError
 class Context:
     user: Any
     region: str
+    poll: bool = False  # GetActivityTask called from the view's async long-poll loop
+
+
+# A handler's answer meaning "nothing yet, ask again" (GetActivityTask while no task is waiting).
+NOTHING_YET: Any = object()
 
 
 Handler = Callable[[Context, dict], dict]
@@ -274,9 +279,10 @@ def list_activities(ctx: Context, p: dict) -> dict:
 @operation
 def get_activity_task(ctx: Context, p: dict) -> dict:
     activity = selectors.activity_get(owner=ctx.user, arn=p["activityArn"])
-    task = services.activity_task_get(activity=activity, worker_name=p.get("workerName") or "")
+    wait = 0.0 if ctx.poll else 60.0
+    task = services.activity_task_get(activity=activity, worker_name=p.get("workerName") or "", wait_seconds=wait)
     if task is None:
-        return {}
+        return NOTHING_YET if ctx.poll else {}
     return {"taskToken": task.token, "input": task.input}
 
 
@@ -375,6 +381,9 @@ def list_executions(ctx: Context, p: dict) -> dict:
     if not p.get("stateMachineArn"):
         raise AwsError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
     target = selectors.target_get(owner=ctx.user, arn=p["stateMachineArn"])
+    if target.machine.type == "EXPRESS":
+        # AWS: Express executions are not listed (they live in CloudWatch Logs there).
+        raise services.StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
     executions = selectors.execution_list(
         owner=ctx.user,
         machine=target.machine,

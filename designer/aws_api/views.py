@@ -3,10 +3,13 @@ else (a browser's GET /) to the studio."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from datetime import datetime
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpResponse
@@ -15,13 +18,16 @@ from django.views.decorators.csrf import csrf_exempt
 from designer import arns, auth, services, views
 from designer.aws_api import shapes
 from designer.aws_api.errors import AwsError, error_response
-from designer.aws_api.operations import OPERATIONS, Context
+from designer.aws_api.operations import NOTHING_YET, OPERATIONS, Context
 
 logger = logging.getLogger(__name__)
 
 TARGET_PREFIX = "AWSStepFunctions."
 # AWS: definitions may be 1 MiB; anything far beyond a maximal request is refused before parsing.
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
+# AWS: GetActivityTask waits up to 60 seconds for a task (clients should read with a 65 s timeout).
+ACTIVITY_POLL_SECONDS = 60.0
+ACTIVITY_POLL_INTERVAL = 0.25
 
 
 def _encode(value):
@@ -35,16 +41,34 @@ def _ok(body: dict) -> HttpResponse:
 
 
 @csrf_exempt
-def root(request, **kwargs):
-    """Serve the AWS API for signed JSON POSTs carrying X-Amz-Target, the studio otherwise."""
+async def root(request, **kwargs):
+    """Serve the AWS API for signed JSON POSTs carrying X-Amz-Target, the studio otherwise.
+
+    Async so that GetActivityTask's long poll waits on the event loop instead of holding the
+    one thread ASGI gives sync views; every database step still runs as a sync call.
+    """
     if request.method == "POST" and "HTTP_X_AMZ_TARGET" in request.META:
-        return api(request)
-    return views.studio(request, **kwargs)
+        if request.META["HTTP_X_AMZ_TARGET"] == TARGET_PREFIX + "GetActivityTask":
+            return await _long_poll(request)
+        return await sync_to_async(api)(request)
+    return await sync_to_async(views.studio)(request, **kwargs)
 
 
-def api(request) -> HttpResponse:
+async def _long_poll(request) -> HttpResponse:
+    """GetActivityTask: try, then wait a little, until a task arrives or the poll times out."""
+    deadline = time.monotonic() + ACTIVITY_POLL_SECONDS
+    while True:
+        response = await sync_to_async(api)(request, poll=True)
+        if response is not NOTHING_YET:
+            return response
+        if time.monotonic() >= deadline:
+            return _ok({})
+        await asyncio.sleep(ACTIVITY_POLL_INTERVAL)
+
+
+def api(request, poll: bool = False) -> HttpResponse:
     try:
-        return _api(request)
+        return _api(request, poll)
     except AwsError as exc:
         return error_response(exc.code, exc.message, exc.http_status, **exc.extra)
     except Exception:  # never a 500 without AWS's shape
@@ -52,7 +76,7 @@ def api(request) -> HttpResponse:
         return error_response("InternalFailure", "The request processing has failed because of an unknown error.", 500)
 
 
-def _api(request) -> HttpResponse:
+def _api(request, poll: bool = False) -> HttpResponse:
     target = request.META.get("HTTP_X_AMZ_TARGET", "")
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -87,9 +111,12 @@ def _api(request) -> HttpResponse:
     handler = OPERATIONS.get(operation)
     if handler is None:
         raise AwsError("ValidationException", f"The operation {operation} is not supported by this server yet.")
-    context = Context(user=identity.user, region=identity.region)
+    context = Context(user=identity.user, region=identity.region, poll=poll)
     try:
-        return _ok(handler(context, params))
+        body = handler(context, params)
+        if body is NOTHING_YET:
+            return NOTHING_YET
+        return _ok(body)
     except services.ServiceError as exc:
         raise AwsError(exc.code, exc.message) from None
     except arns.InvalidArn as exc:

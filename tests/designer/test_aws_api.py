@@ -259,10 +259,29 @@ def test_get_activity_task_hands_out_scheduled_tasks_and_send_task_settles_them(
 
 def test_get_activity_task_returns_empty_when_nothing_arrives(sfn, monkeypatch):
     arn = sfn.create_activity(name="idle")["activityArn"]
-    original = services.activity_task_get
-    monkeypatch.setattr(services, "activity_task_get", lambda **kw: original(**{**kw, "wait_seconds": 0.1}))
+    from designer.aws_api import views
+
+    monkeypatch.setattr(views, "ACTIVITY_POLL_SECONDS", 0.5)
     response = sfn.get_activity_task(activityArn=arn)
     assert "taskToken" not in response
+
+
+def test_get_activity_task_long_polls_until_a_task_is_scheduled(sfn, machine, monkeypatch):
+    import threading
+
+    arn = sfn.create_activity(name="later")["activityArn"]
+    row = Execution.objects.get(arn=sfn.start_execution(stateMachineArn=machine, name="lp")["executionArn"])
+    from designer.models import Activity
+
+    activity = Activity.objects.get(name="later")
+    timer = threading.Timer(
+        1.0, lambda: TaskToken.objects.create(token="late", execution=row, state_name="Hello", activity=activity)
+    )
+    timer.start()
+    try:
+        assert sfn.get_activity_task(activityArn=arn)["taskToken"] == "late"
+    finally:
+        timer.cancel()
 
 
 # ─── tags ────────────────────────────────────────────────────────────────────────────────────
