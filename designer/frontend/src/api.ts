@@ -51,7 +51,7 @@ export interface MachineSummary {
 
 export interface MachineDetail extends MachineSummary {
   definition: Machine;
-  layout: { positions?: Positions } | null;
+  layout: { positions?: Positions; auto?: { key: string; positions: Positions } } | null;
   diagnostics: Diagnostic[];
 }
 

@@ -106,18 +106,28 @@ export function aslToGraph(doc: Machine, positions: Positions = {}): Graph {
       draggable: true, connectable: false, deletable: false, selectable: false,
     };
     blockNodes.push(start);
+    // A state without a position yet (just added or renamed, layout pending) goes under a
+    // predecessor that has one, so it appears next to where it belongs.
+    const placed = new Map<string, GraphNode>();
+    const predecessors = new Map<string, string[]>();
+    for (const name of order) for (const t of transitions(block.States[name])) predecessors.set(t.target, [...(predecessors.get(t.target) ?? []), name]);
+    const guess = (name: string): XY => {
+      const pred = (predecessors.get(name) ?? []).map((p) => placed.get(p)).find((n) => n && positions[n.id]);
+      return pred ? { x: pred.position.x + (pred.width - STATE_W) / 2, y: pred.position.y + pred.height + GAP_Y } : { x: origin.x, y: cursorY };
+    };
     for (const name of order) {
       const state = block.States[name];
       const id = nodeId(path, name);
       let width = STATE_W;
       let height = STATE_H;
-      const position = positions[id] ?? { x: origin.x, y: cursorY };
+      const position = positions[id] ?? guess(name);
       const node: GraphNode = {
         id, type: state?.Type ?? "Pass", parentId, position, width, height,
         data: { kind: "state", name, state, path, handles: outputHandles(state), isStartAt: block.StartAt === name },
       };
       blockNodes.push(node);
       nodes.push(node);
+      placed.set(name, node);
       const inner = innerBlocks(state);
       if (inner.length) {
         let x = GROUP_PAD;

@@ -2,13 +2,26 @@
 // container's size is known before its block is laid out. Output handles are ELK ports in a
 // fixed order, so Choice rules keep their left-to-right order and Catchers leave on the right.
 import ELK from "elkjs/lib/elk.bundled.js";
-import type { ElkNode, ElkPort, ElkExtendedEdge } from "elkjs/lib/elk-api";
+import type { ELK as ElkApi, ElkNode, ElkPort, ElkExtendedEdge } from "elkjs/lib/elk-api";
 import { CONTAINER_HEAD, endId, GROUP_HEAD, GROUP_PAD, MARKER_H, MARKER_W, reachOrder, startId, STATE_H, STATE_W } from "./graph";
 import { innerBlocks, nodeId, scopeId } from "./scope";
 import { isEnd, outputHandles, TERMINAL_TYPES, transitions } from "./transitions";
 import type { Block, Machine, Positions, ScopePath, State } from "./types";
 
-const elk = new ELK();
+let elk: ElkApi = new ELK();
+
+/** Run ELK elsewhere (a Web Worker in the browser) so a big layout never freezes the page. */
+export function setElkEngine(instance: ElkApi): void {
+  elk = instance;
+}
+
+// Big blocks get ELK's cheaper strategies: the default ones grow too slow past a few hundred
+// states (a 500-state chain took seconds), and a long chain needs no crossing search anyway.
+const BIG_BLOCK = 150;
+const FAST: Record<string, string> = {
+  "elk.layered.thoroughness": "1",
+  "elk.layered.nodePlacement.strategy": "LINEAR_SEGMENTS",
+};
 
 const OPTIONS: Record<string, string> = {
   "elk.algorithm": "layered",
@@ -95,7 +108,8 @@ async function layoutBlock(block: Block, path: ScopePath): Promise<Sized> {
     edges.push({ id: `${start}->start`, sources: [`${start}::next`], targets: [`${nodeId(path, block.StartAt)}::in`] });
   }
 
-  const result = await elk.layout({ id: scopeId(path) || "root", layoutOptions: OPTIONS, children, edges });
+  const options = children.length > BIG_BLOCK ? { ...OPTIONS, ...FAST } : OPTIONS;
+  const result = await elk.layout({ id: scopeId(path) || "root", layoutOptions: options, children, edges });
   // Nested blocks sit below their group's title; the root starts at 0,0.
   const origin = path.length ? { x: GROUP_PAD, y: GROUP_HEAD } : { x: 0, y: 0 };
   let width = 0;
@@ -128,4 +142,17 @@ export function structureKey(doc: Machine): string {
   };
   visit(doc, "");
   return parts.join("\n");
+}
+
+/** A short fingerprint of the structure, saved with the layout to know when it still applies. */
+export function structureHash(doc: Machine): string {
+  const text = structureKey(doc);
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return `${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}:${text.length}`;
 }

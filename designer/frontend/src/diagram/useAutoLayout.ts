@@ -1,15 +1,39 @@
 // Runs elkjs when the machine's structure changes (not on field edits) and keeps the last result.
+// A layout saved with the machine (and still matching its structure) is used without running ELK.
 import { useEffect, useMemo, useState } from "react";
-import { layoutMachine, structureKey } from "../asl/layout";
+import { layoutMachine, structureHash, setElkEngine } from "../asl/layout";
 import type { Machine, Positions } from "../asl/types";
+import ELK from "elkjs/lib/elk-api.js";
 
-export function useAutoLayout(doc: Machine): { positions: Positions; ready: boolean; key: string } {
-  const key = useMemo(() => structureKey(doc), [doc]);
-  const [result, setResult] = useState<{ key: string; positions: Positions }>({ key: "", positions: {} });
+let workerReady = false;
+function ensureWorker(): void {
+  if (workerReady || typeof Worker === "undefined") return;
+  workerReady = true;
+  try {
+    setElkEngine(new ELK({ workerFactory: () => new Worker(new URL("elkjs/lib/elk-worker.min.js", import.meta.url)) }));
+  } catch (error) {
+    console.warn("ELK worker unavailable, laying out on the page", error);
+  }
+}
+
+export interface CachedLayout {
+  key: string;
+  positions: Positions;
+}
+
+export function useAutoLayout(doc: Machine, cached?: CachedLayout | null): { positions: Positions; ready: boolean; key: string } {
+  const key = useMemo(() => structureHash(doc), [doc]);
+  const [result, setResult] = useState<{ key: string; positions: Positions }>(() => (cached && cached.key === key ? cached : { key: "", positions: {} }));
   useEffect(() => {
+    if (result.key === key) return;
+    ensureWorker();
     let cancelled = false;
+    const started = performance.now();
     layoutMachine(doc).then(
-      (positions) => { if (!cancelled) setResult({ key, positions }); },
+      (positions) => {
+        performance.measure("statecraft:elk", { start: started });
+        if (!cancelled) setResult({ key, positions });
+      },
       (error) => console.error("layout failed", error),
     );
     return () => { cancelled = true; };

@@ -29,13 +29,14 @@ export function EditorPage({ name, template }: { name: string | null; template?:
   useEffect(() => {
     let cancelled = false;
     setLoaded(false);
-    const done = (machineName: string | null, doc: Machine, positions?: Positions, revision?: number) => {
+    const done = (machineName: string | null, doc: Machine, positions?: Positions, revision?: number, auto?: { key: string; positions: Positions } | null) => {
       if (cancelled) return;
-      useEditor.getState().load(machineName, doc, positions, revision);
+      performance.mark("statecraft:loaded");
+      useEditor.getState().load(machineName, doc, positions, revision, auto);
       setLoaded(true);
     };
     if (name) {
-      api.machine(name).then((m) => done(m.name, m.definition, m.layout?.positions ?? {}, m.revision), (e) => setError((e as Error).message));
+      api.machine(name).then((m) => done(m.name, m.definition, m.layout?.positions ?? {}, m.revision, m.layout?.auto ?? null), (e) => setError((e as Error).message));
     } else if (template) {
       api.templates().then((list) => {
         const t = list.find((x) => x.name === template);
@@ -66,7 +67,11 @@ function EditorBody() {
   const selection = useEditor((s) => s.selection);
   const diagnostics = useEditor((s) => s.diagnostics);
   const flow = useReactFlow();
-  const auto = useAutoLayout(doc);
+  const [initialLayout] = useState(() => useEditor.getState().autoLayout);
+  const auto = useAutoLayout(doc, initialLayout);
+  useEffect(() => {
+    if (auto.ready) useEditor.setState({ autoLayout: { key: auto.key, positions: auto.positions } });
+  }, [auto]);
   const [codeOpen, setCodeOpen] = useState(false);
   const [format, setFormat] = useState<Format>("json");
   const [functions, setFunctions] = useState<string[]>([]);
@@ -74,14 +79,26 @@ function EditorBody() {
 
   const graph = useMemo(() => aslToGraph(doc, { ...auto.positions, ...positions }), [doc, auto.positions, positions]);
 
-  // Fit the view once the first layout is in.
-  const fitted = useRef(false);
+  // Fit the view at once (the page is usable while ELK works), and again when the first
+  // layout lands if the user has not started working yet.
+  const fitted = useRef<"no" | "early" | "laid-out">("no");
   useEffect(() => {
-    if (auto.ready && !fitted.current) {
-      fitted.current = true;
-      requestAnimationFrame(() => flow.fitView({ padding: 0.15, maxZoom: 1.1 }));
+    if (fitted.current === "laid-out" || !graph.nodes.length) return;
+    if (fitted.current === "early" && (!auto.ready || useEditor.getState().selection.length || useEditor.getState().past.length)) {
+      if (auto.ready) fitted.current = "laid-out";
+      return;
     }
-  }, [auto.ready, flow]);
+    const first = fitted.current === "no";
+    fitted.current = auto.ready ? "laid-out" : "early";
+    requestAnimationFrame(() => {
+      // A big machine fitted whole is unreadable: show its beginning instead.
+      const top = graph.nodes.filter((n) => !n.parentId).slice(0, 14).map((n) => ({ id: n.id }));
+      flow.fitView(graph.nodes.length > 60 ? { nodes: top, padding: 0.2, maxZoom: 1 } : { padding: 0.15, maxZoom: 1.1 });
+      if (first) performance.mark("statecraft:interactive");
+      if (auto.ready) performance.mark("statecraft:layout-ready");
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [auto.ready, graph.nodes.length > 0]);
 
   useEffect(() => {
     api.functions().then((list) => setFunctions(list.map((f) => f.resource)), () => setFunctions([]));

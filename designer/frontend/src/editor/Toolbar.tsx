@@ -32,8 +32,8 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
   };
 
   const save = async () => {
-    const { doc, positions, name: current } = useEditor.getState();
-    const layout = { positions };
+    const { doc, positions, name: current, autoLayout } = useEditor.getState();
+    const layout = { positions, ...(autoLayout ? { auto: autoLayout } : {}) };
     setSaving(true);
     try {
       if (current) {

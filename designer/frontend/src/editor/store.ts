@@ -31,8 +31,10 @@ export interface EditorState {
   diagnostics: Diagnostic[];
   dirty: boolean;
   revision?: number;
+  /** The last ELK layout and the structure it belongs to; saved so reopening needs no layout run. */
+  autoLayout: { key: string; positions: Positions } | null;
 
-  load: (name: string | null, doc: Machine, positions?: Positions, revision?: number) => void;
+  load: (name: string | null, doc: Machine, positions?: Positions, revision?: number, autoLayout?: { key: string; positions: Positions } | null) => void;
   apply: (gesture: (doc: Machine) => Machine, options?: { key?: string; select?: string[]; positions?: (p: Positions) => Positions }) => void;
   setPositions: (update: (p: Positions) => Positions) => void;
   undo: () => void;
@@ -55,9 +57,10 @@ export const useEditor = create<EditorState>((set, get) => ({
   selection: [],
   diagnostics: [],
   dirty: false,
+  autoLayout: null,
 
-  load: (name, doc, positions = {}, revision) =>
-    set({ name, doc, positions, past: [], future: [], selection: [], diagnostics: [], dirty: false, lastKey: undefined, revision, focusField: undefined }),
+  load: (name, doc, positions = {}, revision, autoLayout = null) =>
+    set({ name, doc, positions, past: [], future: [], selection: [], diagnostics: [], dirty: false, lastKey: undefined, revision, focusField: undefined, autoLayout }),
 
   apply: (gesture, options = {}) => {
     const { doc, positions, past, lastKey, lastAt } = get();
