@@ -599,7 +599,8 @@ def history_append(*, execution: Execution, events: list[dict]) -> list[HistoryE
     """Append AWS-shaped events (`type`, optional `timestamp`, `previousEventId`, `*EventDetails`).
 
     Assigns `event_id` n+1… under a row lock on the execution, so concurrent writers cannot
-    interleave; the runtime may use this or write HistoryEvent rows itself in its step transaction.
+    interleave, and publishes the rows to live watchers after commit (`designer.live`). The
+    runtime may use this or write HistoryEvent rows itself in its step transaction.
     """
     Execution.objects.select_for_update().filter(pk=execution.pk).first()
     last = execution.events.order_by("-event_id").values_list("event_id", flat=True).first() or 0
@@ -617,7 +618,18 @@ def history_append(*, execution: Execution, events: list[dict]) -> list[HistoryE
                 details=details,
             )
         )
-    return HistoryEvent.objects.bulk_create(rows)
+    created = HistoryEvent.objects.bulk_create(rows)
+    _publish_events(execution, created)
+    return created
+
+
+def _publish_events(execution: Execution, events: list[HistoryEvent]) -> None:
+    """Hand new history rows to the live view (`designer.live`, after commit) when it is installed."""
+    try:
+        live = importlib.import_module("designer.live")
+    except ImportError:
+        return
+    live.publish_events(execution, events)
 
 
 def execution_stop(*, execution: Execution, error: str | None = None, cause: str | None = None) -> Execution:
