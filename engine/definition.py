@@ -55,7 +55,8 @@ class State:
     """Fields common to every state type (ASL "Common State Fields" and the I/O filters)."""
 
     __slots__ = ("name", "type", "raw", "next", "end", "input_path", "output_path", "result_path",
-                 "parameters", "result_selector", "retriers", "catchers", "is_async", "comment")
+                 "parameters", "result_selector", "retriers", "catchers", "is_async", "comment",
+                 "jsonata")
 
     is_async_type = False
 
@@ -76,6 +77,7 @@ class State:
         self.retriers = tuple(Retrier.parse(r) for r in raw.get("Retry", ()))
         self.catchers = tuple(Catcher.parse(c) for c in raw.get("Catch", ()))
         self.is_async = self.is_async_type
+        self.jsonata = None     # JSONata states: engine.jsonata_states.JsonataInfo (set by load)
 
 
 def _path_field(raw: dict, key: str) -> Any:
@@ -215,6 +217,9 @@ def load(definition: Any) -> StateMachine:
     if machine is None:
         raw = json.loads(definition) if isinstance(definition, str) else definition
         machine = StateMachine(raw)
+        from engine.jsonata_states import annotate  # issue #4: query language per state
+
+        annotate(machine)
         if len(_compiled) > 256:
             _compiled.clear()
         _compiled[text] = machine

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import StatesError
+from engine.variables import VariableScope
 
 DEFAULT_HISTORY_LIMIT = 25_000
 
@@ -39,9 +40,9 @@ class Frame:
     """
 
     __slots__ = ("prev", "entered", "entered_time", "retry_count", "task_token", "last_closing",
-                 "history", "value", "text")
+                 "history", "value", "text", "variables")
 
-    def __init__(self, prev: int = 0, history: History | None = None):
+    def __init__(self, prev: int = 0, history: History | None = None, variables: Any = None):
         self.prev = prev
         self.entered = 0
         self.entered_time = None
@@ -51,6 +52,9 @@ class Frame:
         self.history = history
         self.value = None
         self.text = None
+        # Workflow variables of this sequence (issue #4): a child scope for a Parallel branch
+        # or Map iteration, so its assignments stay inside it.
+        self.variables = variables if variables is not None else VariableScope()
 
 
 class History:

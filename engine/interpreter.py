@@ -27,6 +27,7 @@ from engine.history import DEFAULT_HISTORY_LIMIT, STATE_ENTERED, STATE_EXITED, F
 from engine.lifecycle import check_size, prefix_cause
 from engine.paths import to_json
 from engine.ports import Cancellation, Clock, EventSink, SystemClock, TaskInvoker
+from engine.variables import VariableScope
 
 CHECKPOINT_VERSION = 1
 
@@ -113,6 +114,7 @@ class Interpreter:
             self.redrive_count = meta.get("redrive_count", 0)
             self.history.last_id = checkpoint["last_event_id"]
             self.top.prev = checkpoint["prev"]
+            self.top.variables = VariableScope.from_checkpoint(checkpoint.get("variables"))
         else:
             self.start_date = self.clock.now()
             self.redrive_count = 0
@@ -203,6 +205,7 @@ class Interpreter:
             "input": self.current_input,
             "last_event_id": self.history.last_id,
             "prev": self.top.prev,
+            "variables": self.top.variables.to_checkpoint(),
         }
 
     # -- running ----------------------------------------------------------------------------
@@ -302,6 +305,7 @@ class Interpreter:
         Each iteration: Entered event → handler → size check → Exited event → next.  The JSON
         text of a state's output is made once and reused as the next state's input text.
         """
+        from engine.jsonata_states import JSONATA_HANDLERS, record_evaluation_failed
         from engine.states import STATE_HANDLERS
 
         states = machine.states
@@ -320,7 +324,7 @@ class Interpreter:
             frame.entered = history.link(frame, state_type + "StateEntered", STATE_ENTERED,
                                          {"name": name, "input": text, "inputDetails": {"truncated": False}})
             self.transitions += 1
-            handler = STATE_HANDLERS[state_type]
+            handler = STATE_HANDLERS[state_type] if state.jsonata is None else JSONATA_HANDLERS[state_type]
             try:
                 if state.is_async:
                     name, value = await handler(self, state, value, frame)
@@ -329,9 +333,14 @@ class Interpreter:
                 text = to_json(value)
                 check_size(text, state.name)
             except StatesError as exc:
+                if state.jsonata is not None:
+                    record_evaluation_failed(frame, state, exc)
                 raise prefix_cause(exc, state.name, frame.entered) from None
-            history.link(frame, state_type + "StateExited", STATE_EXITED,
-                         {"name": state.name, "output": text, "outputDetails": {"truncated": False}})
+            details = {"name": state.name, "output": text, "outputDetails": {"truncated": False}}
+            assigned = frame.variables.take_pending()
+            if assigned is not None:
+                details.update(assigned)
+            history.link(frame, state_type + "StateExited", STATE_EXITED, details)
             if name is None:
                 if is_top:
                     self.output_text = text

@@ -13,10 +13,11 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from engine import jsonata_states
 from engine.definition import Catcher, Retrier, State
 from engine.errors import PathNotFound, Runtime, StatesError, error_matches
 from engine.paths import compile_path, set_path, to_json
-from engine.payload import Scope
+from engine.payload import Scope, resolve_variable
 
 MAX_PAYLOAD_BYTES = 256 * 1024
 
@@ -56,6 +57,12 @@ def apply_output_path(state: State, output: Any, context: Callable[[], dict]) ->
 
 def select(path: str, value: Any, context: Callable[[], dict]) -> Any:
     """A path used as a filter (InputPath, OutputPath, ItemsPath)."""
+    if len(path) > 1 and path[1] not in ".[$":
+        # `$name…`: a workflow variable; states.py's context callable carries the scope.
+        try:
+            return resolve_variable(path, getattr(context, "variables", None))
+        except PathNotFound as exc:
+            raise Runtime(exc.cause) from None
     compiled = compile_path(path)
     try:
         return compiled.get(context() if compiled.context else value)
@@ -121,7 +128,9 @@ def check_size(text: str, state_name: str) -> None:
 
 
 def effective_input(state: State, raw_input: Any, scope: Scope) -> Any:
-    """InputPath then Parameters."""
+    """InputPath then Parameters (JSONata states: Arguments)."""
+    if state.jsonata is not None:
+        return jsonata_states.arguments(state, raw_input, scope)
     value = apply_input_path(state, raw_input, scope.context)
     if state.parameters is not None:
         scope.input = value
@@ -130,10 +139,14 @@ def effective_input(state: State, raw_input: Any, scope: Scope) -> Any:
 
 
 def process_result(state: State, raw_input: Any, result: Any, scope: Scope) -> Any:
-    """ResultSelector, ResultPath, OutputPath."""
+    """ResultSelector, Assign, ResultPath, OutputPath (JSONata states: Assign and Output)."""
+    if state.jsonata is not None:
+        return jsonata_states.finish(state, raw_input, result, scope)
     if state.result_selector is not None:
         scope.input = result
         result = state.result_selector(scope)
+    if "Assign" in state.raw:
+        jsonata_states.assign_jsonpath(state.raw["Assign"], result, scope)
     return apply_output_path(state, apply_result_path(state, raw_input, result), scope.context)
 
 

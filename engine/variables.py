@@ -58,13 +58,28 @@ class VariableScope:
     only, so a Parallel branch or Map iteration (a `child()`) never changes its parent.
     """
 
-    __slots__ = ("parent", "_values", "_sizes")
+    __slots__ = ("parent", "_values", "_sizes", "pending")
 
     def __init__(self, parent: VariableScope | None = None,
                  values: Mapping[str, Any] | None = None):
         self.parent = parent
         self._values: dict[str, Any] = dict(values) if values else {}
         self._sizes: dict[str, int] = {}
+        # The assignedVariables details of the state being run, until its Exited event.
+        self.pending: dict[str, Any] | None = None
+
+    def take_pending(self) -> dict[str, Any] | None:
+        """The history details of the latest Assign, once (None when nothing was assigned)."""
+        pending, self.pending = self.pending, None
+        return pending
+
+    def __bool__(self) -> bool:
+        scope: VariableScope | None = self
+        while scope is not None:
+            if scope._values:
+                return True
+            scope = scope.parent
+        return False
 
     def get(self, name: str, default: Any = None) -> Any:
         """The value of `name` in this scope or an outer one, else `default`."""

@@ -1,0 +1,128 @@
+"""The interpreter underneath engine.run: ports, checkpoints and resume, stopping, the
+machine-level timeout and the history limit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+import engine
+from engine.interpreter import Interpreter
+from engine.ports import Cancellation, ListSink, VirtualClock
+from engine.runner import HandlerInvoker
+from tests.engine.helpers import execute, machine, output, types
+
+
+def _three_steps():
+    return machine(
+        ("A", {"Type": "Pass", "Result": 1, "ResultPath": "$.a"}),
+        ("B", {"Type": "Task", "Resource": "fn", "ResultPath": "$.b"}),
+        ("C", {"Type": "Pass", "Result": 3, "ResultPath": "$.c"}),
+    )
+
+
+def test_the_sink_receives_every_event_as_it_happens():
+    sink = ListSink()
+    result = execute(_three_steps(), handlers={"fn": lambda e: 2}, sink=sink)
+    assert sink.events == result.history
+    assert [e["id"] for e in sink.events] == list(range(1, len(sink.events) + 1))
+    assert all(e["timestamp"].tzinfo is not None for e in sink.events)
+
+
+def test_checkpoints_are_json_serialisable_and_mark_each_top_level_step():
+    checkpoints = []
+    execute(_three_steps(), {"x": 0}, handlers={"fn": lambda e: 2}, on_checkpoint=checkpoints.append)
+    assert [cp["state"] for cp in checkpoints] == ["A", "B", "C", None]
+    assert checkpoints[-1]["status"] == "SUCCEEDED"
+    for cp in checkpoints:
+        assert json.loads(json.dumps(cp)) == cp
+
+
+def test_resume_from_a_checkpoint_continues_without_rerunning_finished_states():
+    checkpoints, first_events = [], ListSink()
+    calls = []
+
+    def fn(event):
+        calls.append(event)
+        return 2
+
+    execute(_three_steps(), {"x": 0}, handlers={"fn": fn}, on_checkpoint=checkpoints.append, sink=first_events)
+    before_b = json.loads(json.dumps(checkpoints[1]))
+    assert before_b["state"] == "B"
+    kept = [e for e in first_events.events if e["id"] <= before_b["last_event_id"]]
+
+    calls.clear()
+    resumed = engine.run(_three_steps(), handlers={"fn": fn}, checkpoint=before_b, clock=VirtualClock())
+    assert json.loads(resumed.output) == {"x": 0, "a": 1, "b": 2, "c": 3}
+    assert calls == [{"x": 0, "a": 1}]
+    assert resumed.history[0]["id"] == before_b["last_event_id"] + 1
+    assert resumed.history[0]["type"] == "TaskStateEntered"
+    assert resumed.history[0]["previousEventId"] == kept[-1]["id"]
+    combined = [e["type"] for e in kept + resumed.history]
+    assert combined == [e["type"] for e in first_events.events]
+    assert resumed.name == checkpoints[0]["execution"]["name"]
+
+
+def test_cancellation_aborts_a_waiting_execution():
+    cancellation = Cancellation()
+
+    class StopWhenWaiting:
+        def emit(self, event):
+            if event["type"] == "WaitStateEntered":
+                cancellation.cancel(error="Stopped", cause="by the user")
+
+    definition = machine(("W", {"Type": "Wait", "Seconds": 60}), ("After", {"Type": "Pass"}))
+    result = execute(definition, cancellation=cancellation, sink=StopWhenWaiting())
+    assert (result.status, result.error, result.cause) == ("ABORTED", "Stopped", "by the user")
+    assert types(result) == ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]
+    assert result.history[-1]["previousEventId"] == 0
+
+
+def test_machine_timeout_times_the_execution_out():
+    definition = machine(("W", {"Type": "Wait", "Seconds": 60}), TimeoutSeconds=5)
+    result = execute(definition)
+    assert (result.status, result.error) == ("TIMED_OUT", "States.Timeout")
+    assert types(result) == ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]
+
+
+def test_machine_timeout_does_not_fire_when_the_execution_finishes_in_time():
+    definition = machine(("W", {"Type": "Wait", "Seconds": 1}), TimeoutSeconds=5)
+    assert execute(definition).status == "SUCCEEDED"
+
+
+def test_history_limit_fails_the_execution():
+    states = [(f"S{i}", {"Type": "Pass"}) for i in range(20)]
+    result = execute(machine(*states), history_limit=10)
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert len(result.history) == 11
+    assert result.history[-1]["type"] == "ExecutionFailed"
+
+
+def test_keep_history_false_keeps_no_events_but_still_returns_the_output():
+    result = execute(machine(("A", {"Type": "Pass"})), {"a": 1}, keep_history=False)
+    assert result.history == [] and output(result) == {"a": 1}
+
+
+def test_interpreter_runs_inside_an_existing_event_loop():
+    async def main():
+        interpreter = Interpreter(_three_steps(), {"x": 0}, invoker=HandlerInvoker({"fn": lambda e: 2}),
+                                  clock=VirtualClock(), name="inside")
+        return await interpreter.run()
+
+    result = asyncio.run(main())
+    assert result.status == "SUCCEEDED" and result.name == "inside"
+    assert result.execution_arn.endswith(":execution:StateMachine:inside")
+
+
+def test_run_accepts_definition_as_json_text():
+    text = json.dumps(machine(("A", {"Type": "Pass", "Result": "ok"})))
+    assert output(engine.run(text, {})) == "ok"
+
+
+@pytest.mark.parametrize("module", ["engine", "engine.interpreter", "engine.ports"])
+def test_public_names_are_importable(module):
+    imported = __import__(module, fromlist=["*"])
+    assert imported is not None
+    assert hasattr(engine, "run") and hasattr(engine, "ExecutionResult") and hasattr(engine, "validate")
