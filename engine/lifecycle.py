@@ -150,8 +150,34 @@ def process_result(state: State, raw_input: Any, result: Any, scope: Scope) -> A
     return apply_output_path(state, apply_result_path(state, raw_input, result), scope.context)
 
 
+async def with_retry(ex: Any, state: Any, raw: Any, frame: Any, attempt: Any) -> tuple[str | None, Any]:
+    """Run `attempt` under the state's Retry and Catch; return (next, output)."""
+    counts = [0] * len(state.retriers)
+    while True:
+        try:
+            scope = Scope(raw, lambda: ex.context(state, frame), ex.variables)
+            result = await attempt(ex, state, raw, frame, scope)
+            return (None if state.end else state.next), process_result(state, raw, result, scope)
+        except StatesError as exc:
+            error = exc.error or ""
+            index = find_retrier(state.retriers, error)
+            if index is not None and counts[index] < state.retriers[index].max_attempts:
+                delay = retry_delay(state.retriers[index], counts[index])
+                counts[index] += 1
+                frame.retry_count += 1
+                await ex.sleep(delay)
+                continue
+            if getattr(exc, "from_children", False):
+                frame.history.link(frame, state.type + "StateFailed")
+            catcher = find_catcher(state.catchers, error)
+            if catcher is None:
+                raise
+            prefix_cause(exc, state.name, frame.entered)
+            return catcher.next, jsonata_states.catch_output(state, catcher, raw, error_output(exc), scope)
+
+
 __all__ = [
     "apply_input_path", "apply_output_path", "apply_result_path", "check_size", "effective_input",
     "error_output", "find_catcher", "find_retrier", "prefix_cause", "process_result",
-    "retry_delay", "select", "to_json",
+    "retry_delay", "select", "to_json", "with_retry",
 ]

@@ -1,0 +1,170 @@
+"""Task states: resource kinds, their history events, the Lambda integration, timeouts.
+
+Implements the ASL specification's "Task State" and the developer guide's service integration
+pages: a Lambda function ARN (or a bare function name) records LambdaFunction* events, an
+activity ARN Activity* events, and `arn:aws:states:::service:action` Task* events with
+`resourceType`/`resource`.  The `lambda:invoke` integration wraps the function's payload the way
+AWS does.  The resource itself runs behind `engine.ports.TaskInvoker`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from engine import jsonata_states
+from engine.definition import TaskState
+from engine.errors import Runtime, StatesError
+from engine.history import Frame, failure_details
+from engine.lifecycle import effective_input, select, with_retry
+from engine.paths import to_json
+from engine.payload import Scope
+from engine.ports import TaskRequest
+
+_SERVICE_PREFIX = "arn:aws:states:::"
+
+
+def _task_kind(state: TaskState, region: str) -> tuple[str, str, str, str]:
+    """(kind, resourceType, resource, region) of a Task's Resource, for its history events."""
+    resource = state.resource
+    if resource.startswith("arn:aws:states:") and ":activity:" in resource:
+        return "activity", "", resource, region
+    if resource.startswith("arn:aws:states:"):
+        rest = resource.split(":", 5)
+        arn_region = rest[3] or region
+        service = rest[5] if len(rest) > 5 else rest[-1]
+        service_type, _, action = service.rpartition(":")
+        return "service", service_type, action, arn_region
+    return "lambda", "", resource, region
+
+
+_EVENTS = {
+    # kind: (Scheduled, Started, Succeeded, Failed, TimedOut, details prefix)
+    "service": ("TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut", "task"),
+    "lambda": ("LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded",
+               "LambdaFunctionFailed", "LambdaFunctionTimedOut", "lambdaFunction"),
+    "activity": ("ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "ActivityFailed",
+                 "ActivityTimedOut", "activity"),
+}
+
+
+async def handle_task(ex: Any, state: Any, raw: Any, frame: Frame) -> tuple[str | None, Any]:
+    return await with_retry(ex, state, raw, frame, _task_attempt)
+
+
+def _positive_int_field(value: Any, path: str | None, literal: Any, field: str, scope: Scope) -> Any:
+    if path is None:
+        return literal
+    number = select(path, value, scope.context)
+    if type(number) is not int or number <= 0:
+        raise Runtime(f"The {field}Path parameter does not reference a positive integer: {path} == {to_json(number)}")
+    return number
+
+
+async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scope) -> Any:
+    kind, resource_type, resource, region = _task_kind(state, ex.region)
+    if state.resource.endswith(".waitForTaskToken") or kind == "activity":
+        frame.task_token = frame.task_token or str(uuid.uuid4())
+    payload = effective_input(state, raw, scope)
+    timeout = _positive_int_field(raw, state.timeout_seconds_path, state.timeout_seconds, "TimeoutSeconds", scope)
+    heartbeat = _positive_int_field(raw, state.heartbeat_seconds_path, state.heartbeat_seconds,
+                                    "HeartbeatSeconds", scope)
+    if state.jsonata is not None:
+        timeout = jsonata_states.integer_field(state, timeout, "TimeoutSeconds", raw, scope)
+        heartbeat = jsonata_states.integer_field(state, heartbeat, "HeartbeatSeconds", raw, scope)
+    scheduled, started, succeeded, failed, timed_out, prefix = _EVENTS[kind]
+    history = frame.history
+    payload_text = to_json(payload)
+    if kind == "service":
+        base = {"resourceType": resource_type, "resource": resource}
+        details = dict(base, region=region, parameters=payload_text)
+    else:
+        base = {}
+        details = {"resource": resource, "input": payload_text, "inputDetails": {"truncated": False}}
+    if timeout is not None:
+        details["timeoutInSeconds"] = timeout
+    if heartbeat is not None:
+        details["heartbeatInSeconds"] = heartbeat
+    history.link(frame, scheduled, prefix + "ScheduledEventDetails", details)
+
+    started_flag = []
+
+    def mark_started(worker_name: str | None = None) -> None:
+        if started_flag:
+            return
+        started_flag.append(True)
+        if kind == "activity":
+            history.link(frame, started, "activityStartedEventDetails", {"workerName": worker_name or ""})
+        elif kind == "service":
+            history.link(frame, started, "taskStartedEventDetails", dict(base))
+        else:
+            history.link(frame, started)
+
+    def mark_submitted(output: Any) -> None:
+        # A .waitForTaskToken or .sync integration has made its call and now waits: AWS records
+        # the call's response in a TaskSubmitted event.
+        history.link(frame, "TaskSubmitted", "taskSubmittedEventDetails",
+                     dict(base, output=to_json(output), outputDetails={"truncated": False}))
+
+    request_resource = state.resource
+    extra: dict[str, Any] = {"mark_started": mark_started, "mark_submitted": mark_submitted, "kind": kind}
+    invoke_payload = payload
+    if kind == "service" and resource_type == "lambda" and resource.startswith("invoke"):
+        params = payload if isinstance(payload, dict) else {}
+        request_resource = params.get("FunctionName", "")
+        invoke_payload = params.get("Payload", {})
+        extra["integration"] = "lambda:invoke"
+        extra["parameters"] = params
+    if kind != "activity":
+        mark_started()
+    request = TaskRequest(
+        resource=request_resource, payload=invoke_payload, state_name=state.name,
+        context=ex.context(state, frame), task_token=frame.task_token,
+        timeout_seconds=timeout, heartbeat_seconds=heartbeat, credentials=state.credentials, extra=extra,
+    )
+    try:
+        if ex.invoker is None:
+            raise StatesError(f"No handler for resource '{state.resource}'", error="States.TaskFailed")
+        if timeout is not None:
+            result = await ex.with_timeout(ex.invoker.invoke(request), timeout)
+        else:
+            result = await ex.invoker.invoke(request)
+    except StatesError as exc:
+        mark_started()
+        timed = exc.error in ("States.Timeout", "States.HeartbeatTimeout")
+        body = failure_details(exc.error, exc.cause)
+        body = dict(base, **body)
+        history.link(frame, timed_out if timed else failed,
+                     prefix + ("TimedOutEventDetails" if timed else "FailedEventDetails"), body)
+        raise
+    mark_started()
+    if extra.get("integration") == "lambda:invoke":
+        result = lambda_invoke_result(result)
+    history.link(frame, succeeded, prefix + "SucceededEventDetails",
+                 dict(base, output=to_json(result), outputDetails={"truncated": False}))
+    return result
+
+
+def lambda_invoke_result(payload: Any) -> dict:
+    """AWS: what the optimised Lambda integration (`lambda:invoke`) returns around a payload."""
+    request_id = str(uuid.uuid4())
+    length = str(len(to_json(payload).encode()))
+    date = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    trace = f"Root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};Sampled=0"
+    headers = {
+        "Connection": "keep-alive", "Content-Length": length, "Content-Type": "application/json",
+        "Date": date, "X-Amz-Executed-Version": "$LATEST", "x-amzn-Remapped-Content-Length": "0",
+        "x-amzn-RequestId": request_id, "X-Amzn-Trace-Id": trace,
+    }
+    return {
+        "ExecutedVersion": "$LATEST",
+        "Payload": payload,
+        "SdkHttpMetadata": {
+            "AllHttpHeaders": {k: [v] for k, v in headers.items()},
+            "HttpHeaders": headers,
+            "HttpStatusCode": 200,
+        },
+        "SdkResponseMetadata": {"RequestId": request_id},
+        "StatusCode": 200,
+    }
