@@ -309,13 +309,24 @@ class Overlay:
             self.status = "SUCCEEDED"
         elif type_ == "ExecutionFailed":
             self.status = "FAILED"
-            self._end_open(FAILED)
+            self._end_everything(FAILED)
         elif type_ == "ExecutionTimedOut":
             self.status = "TIMED_OUT"
-            self._end_open(CANCELLED)
+            self._end_everything(CANCELLED)
         elif type_ == "ExecutionAborted":
             self.status = "ABORTED"
-            self._end_open(CANCELLED)
+            self._end_everything(CANCELLED)
+
+    def _end_everything(self, status: str) -> None:
+        """The execution ended: whatever still runs (states, iterations, branches) ends with it."""
+        self._end_open(status)
+        for run in self._runs:
+            for index, value in list(run.iterations.items()):
+                if value == IN_PROGRESS:
+                    self._set_iteration(run, index, status)
+            for index, value in enumerate(run.branches):
+                if value == IN_PROGRESS:
+                    self._set_branch(run, index, status)
 
     # -- results ----------------------------------------------------------------------------
 
