@@ -9,13 +9,14 @@ AWS does.  The resource itself runs behind `engine.ports.TaskInvoker`.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from engine import jsonata_states
 from engine.definition import TaskState
-from engine.errors import Runtime, StatesError
+from engine.errors import HeartbeatTimeout, Runtime, StatesError
 from engine.history import Frame, failure_details
 from engine.lifecycle import effective_input, select, with_retry
 from engine.paths import to_json
@@ -116,6 +117,12 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
         invoke_payload = params.get("Payload", {})
         extra["integration"] = "lambda:invoke"
         extra["parameters"] = params
+    beats = None
+    if heartbeat is not None and (kind == "activity" or state.resource.endswith(".waitForTaskToken")):
+        # Activity workers and callback tasks report liveness through `extra["heartbeat"]()`
+        # (SendTaskHeartbeat); silence for HeartbeatSeconds fails with States.HeartbeatTimeout.
+        beats = asyncio.Event()
+        extra["heartbeat"] = beats.set
     if kind != "activity":
         mark_started()
     request = TaskRequest(
@@ -126,10 +133,13 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
     try:
         if ex.invoker is None:
             raise StatesError(f"No handler for resource '{state.resource}'", error="States.TaskFailed")
+        call = ex.invoker.invoke(request)
+        if beats is not None:
+            call = _with_heartbeat(ex, call, heartbeat, beats)
         if timeout is not None:
-            result = await ex.with_timeout(ex.invoker.invoke(request), timeout)
+            result = await ex.with_timeout(call, timeout)
         else:
-            result = await ex.invoker.invoke(request)
+            result = await call
     except StatesError as exc:
         mark_started()
         timed = exc.error in ("States.Timeout", "States.HeartbeatTimeout")
@@ -144,6 +154,29 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
     history.link(frame, succeeded, prefix + "SucceededEventDetails",
                  dict(base, output=to_json(result), outputDetails={"truncated": False}))
     return result
+
+
+async def _with_heartbeat(ex: Any, call: Any, seconds: float, beats: asyncio.Event) -> Any:
+    """Await `call`; fail with States.HeartbeatTimeout when no heartbeat comes for `seconds`."""
+    task = asyncio.ensure_future(call)
+    try:
+        while True:
+            timer = asyncio.ensure_future(ex.clock.sleep(seconds))
+            beat = asyncio.ensure_future(beats.wait())
+            try:
+                await asyncio.wait({task, timer, beat}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                timer.cancel()
+                beat.cancel()
+            if task.done():
+                return task.result()
+            if beats.is_set():
+                beats.clear()
+                continue
+            raise HeartbeatTimeout(None)
+    finally:
+        if not task.done():
+            task.cancel()
 
 
 def lambda_invoke_result(payload: Any) -> dict:

@@ -276,3 +276,34 @@ def test_service_integration_events_carry_resource_type_and_action():
     assert output(result) == {"stored": {"Item": {"k": 1}}}
     assert result.history[2]["taskScheduledEventDetails"]["resourceType"] == "dynamodb"
     assert result.history[2]["taskScheduledEventDetails"]["resource"] == "putItem"
+
+
+def test_a_callback_task_without_heartbeats_fails_with_heartbeat_timeout():
+    clock = VirtualClock()
+
+    async def silent(event):
+        await clock.sleep(100)
+        return "late"
+
+    resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+    definition = machine(("T", {"Type": "Task", "Resource": resource, "HeartbeatSeconds": 10,
+                                "Parameters": {"token.$": "$$.Task.Token"}}))
+    result = execute(definition, handlers={resource: silent}, clock=clock)
+    assert result.error == "States.HeartbeatTimeout"
+    assert types(result)[-2:] == ["TaskTimedOut", "ExecutionFailed"]
+
+
+def test_heartbeats_keep_a_callback_task_alive():
+    clock = VirtualClock()
+    resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+
+    class BeatingInvoker:
+        async def invoke(self, request):
+            for _ in range(5):
+                await clock.sleep(8)
+                request.extra["heartbeat"]()
+            return {"token": request.task_token}
+
+    definition = machine(("T", {"Type": "Task", "Resource": resource, "HeartbeatSeconds": 10}))
+    result = execute(definition, invoker=BeatingInvoker(), clock=clock)
+    assert output(result)["token"]
