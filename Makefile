@@ -34,13 +34,14 @@ run: setup check-port
 	echo
 	@exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) designer.asgi:application
 
+# Every check runs even when an earlier one fails, so one run shows everything that is wrong.
 test: setup chromium
-	$(VENV)/bin/ruff check .
-	cd $(FRONTEND) && npm test -- --passWithNoTests
-	@# pytest exits 5 when it collects no test at all; that is not a failure of the code.
-	rc=0; $(PY) -m pytest tests/engine tests/designer tests/e2e $(PYTEST_ARGS) || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected"; rc=0; fi; \
-	exit $$rc
+	@failed=""; \
+	echo "--- ruff"; $(VENV)/bin/ruff check . || failed="$$failed ruff"; \
+	echo "--- vitest"; (cd $(FRONTEND) && npm test -- --passWithNoTests) || failed="$$failed vitest"; \
+	echo "--- pytest"; rc=0; $(PY) -m pytest tests/engine tests/designer tests/e2e $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected"; elif [ $$rc -ne 0 ]; then failed="$$failed pytest"; fi; \
+	if [ -n "$$failed" ]; then echo "make test: failed:$$failed" >&2; exit 1; fi
 
 setup: python frontend database
 
