@@ -20,13 +20,8 @@ def _functions() -> dict:
 
 
 def _handlers(**overrides) -> dict:
-    """The local functions by name, plus lambda:invoke with Lambda's response shape around them."""
-    functions = _functions()
-
-    def invoke(parameters):
-        return {"StatusCode": 200, "Payload": functions[parameters["FunctionName"]](parameters["Payload"])}
-
-    return {**functions, LAMBDA_INVOKE: invoke, **overrides}
+    """The local functions by name (the engine finds them for Lambda ARNs and lambda:invoke alike)."""
+    return {**_functions(), **overrides}
 
 
 def _run(name: str, input: dict, **handler_overrides):
@@ -142,23 +137,10 @@ def test_map_items_writes_one_message_per_recipient():
     }
 
 
-def test_wait_for_approval_succeeds_when_the_reviewer_approves():
-    # engine.run has no task tokens: the handler's result stands in for SendTaskSuccess's output.
-    result = _run(
-        "wait-for-approval",
-        example("wait-for-approval").sample_input,
-        **{f"{LAMBDA_INVOKE}.waitForTaskToken": lambda parameters: {"approved": True}},
-    )
-
-    assert result.status == "SUCCEEDED"
-
-
 # ─── manage.py load_examples ─────────────────────────────────────────────────────────────────
 
 
-@pytest.fixture
-def admin_user(django_user_model):
-    return django_user_model.objects.create_user(username="admin", password="admin")
+# `admin_user` is pytest-django's: the user "admin", whom load_examples loads for by default.
 
 
 def _machines(owner) -> dict:
