@@ -237,3 +237,69 @@ def test_machine_list_search_rename_delete_and_template(logged_in_page, studio_a
     page.get_by_test_id("machine-row-order-processing").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/machines/order-processing/$"))
     expect(state(page, "ValidateOrder")).to_be_visible()
+
+
+def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, studio_api):
+    definition = {
+        "StartAt": "Fan",
+        "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [{"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": True}}}]}},
+    }
+    studio_api.post("/api/machines", {"name": "nested-edits", "definition": definition})
+    page = logged_in_page
+    page.goto("/machines/nested-edits/")
+    expect(state(page, "Left")).to_be_visible()
+
+    group = page.locator('.react-flow__node[data-id="Fan[0]"]').bounding_box()
+    canvas = page.get_by_test_id("canvas").bounding_box()
+    drag_palette_to_canvas(page, "Wait", group["x"] - canvas["x"] + group["width"] / 2, group["y"] - canvas["y"] + group["height"] - 12)
+    expect(page.locator('.react-flow__node[data-id="Fan[0]/Wait"]')).to_be_attached()
+
+    state(page, "Left").click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(state(page, "Left (1)")).to_be_visible()
+    page.keyboard.press("Control+d")
+    expect(state(page, "Left (2)")).to_be_visible()
+
+    expect(page.locator('.react-flow__node[data-id="Fan[0]/Left (2)"]')).to_be_attached()
+
+    # Unreachable states do not validate: the server refuses to save, and says why.
+    page.get_by_test_id("save").click()
+    expect(page.get_by_role("status")).to_contain_text("not reachable")
+
+    # Remove the copies (multi-select with Shift), chain Left -> Wait in the inspector, save.
+    state(page, "Left (1)").click()
+    state(page, "Left (2)").click(modifiers=["Shift"])
+    page.keyboard.press("Delete")
+    expect(state(page, "Left (1)")).to_have_count(0)
+    expect(state(page, "Left (2)")).to_have_count(0)
+    state(page, "Left").click()
+    page.get_by_test_id("inspector").locator('[data-field="Next"]').select_option("Wait")
+    expect(page.get_by_test_id("rf__edge-Fan[0]/Left->next->Fan[0]/Wait")).to_be_attached()
+    page.get_by_test_id("save").click()
+    expect(page.get_by_text("Saved revision 2")).to_be_visible()
+    branch = studio_api.get("/api/machines/nested-edits")["definition"]["States"]["Fan"]["Branches"][0]
+    assert branch["StartAt"] == "Left"
+    assert branch["States"]["Left"] == {"Type": "Pass", "Next": "Wait"}
+    assert branch["States"]["Wait"]["End"] is True
+
+
+def test_revisions_diff_and_start_execution_navigates_to_the_live_view(logged_in_page, studio_api):
+    studio_api.post("/api/machines", {"name": "runs", "definition": {"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "Result": "hi", "End": True}}}})
+    page = logged_in_page
+    page.goto("/machines/runs/")
+    state(page, "Hello").click()
+    page.get_by_test_id("inspector").locator('[data-field="Comment"]').fill("second revision")
+    page.keyboard.press("Control+s")
+    expect(page.get_by_text("Saved revision 2")).to_be_visible()
+
+    page.get_by_role("button", name="Revisions").click()
+    diff = page.get_by_test_id("revision-diff")
+    expect(diff.locator(".diff-add", has_text="second revision")).to_be_visible()
+    page.get_by_role("button", name="Close").click()
+
+    page.get_by_test_id("start-execution").click()
+    page.get_by_test_id("execution-name").fill("first-run")
+    page.get_by_test_id("execution-input").fill('{"who": "world"}')
+    page.get_by_test_id("start-execution-confirm").click()
+    expect(page).to_have_url(re.compile(r"/machines/runs/executions/first-run/$"))

@@ -182,7 +182,7 @@ export function Diagram({ graph, overlay, readOnly, selection = [], onSelectionC
     >
       <Background gap={16} size={1} color="#d5dae1" />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable nodeColor={(n) => ((n.data as GraphNode["data"])?.kind === "state" ? nodeDef((n.data as GraphNode["data"]).state?.Type).color : "#c9d0da")} />
+      <MiniMap pannable zoomable style={{ width: 160, height: 110 }} nodeColor={(n) => ((n.data as GraphNode["data"])?.kind === "state" ? nodeDef((n.data as GraphNode["data"]).state?.Type).color : "#c9d0da")} />
       {children}
     </ReactFlow>
   );

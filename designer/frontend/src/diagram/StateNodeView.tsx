@@ -47,6 +47,7 @@ function StateNodeViewInner({ data, selected }: NodeProps) {
         {d.isStartAt && <span className="start-flag" title="Start state">START</span>}
         {problems > 0 && <span className="problem-badge" title={d.overlay?.problemText}>{problems}</span>}
       </div>
+      {d.overlay?.badge && <div className="status-badge" title={d.overlay.badgeTitle}>{d.overlay.badge}</div>}
       {south.map((h, i) => (
         <Handle key={h} type="source" id={h} position={Position.Bottom} className={`h-out h-${h.split(":")[0]}`}
           style={{ left: `${((i + 1) / (south.length + 1)) * 100}%` }} isConnectable={!d.readOnly} title={handleLabel(h)}>

@@ -6,6 +6,9 @@ export interface NodeOverlay {
   /** Number of validation problems, and their text for the tooltip. */
   problems?: number;
   problemText?: string;
+  /** A short line under the title (the live view: iteration or run counts), and its tooltip. */
+  badge?: string;
+  badgeTitle?: string;
 }
 
 export type Overlay = Record<string, NodeOverlay>;

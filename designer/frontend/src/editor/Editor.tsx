@@ -164,14 +164,19 @@ function EditorBody() {
         const edge = graph.edges.find((e) => e.id === edgeId);
         if (edge && !(edge.data.kind === "end" && edge.data.handle === "end")) return { edge, path: edge.data.path };
       }
-      const scope = (el as HTMLElement).closest?.("[data-drop-scope]");
-      if (scope) {
-        const groupNode = scope.closest(".react-flow__node");
-        return { path: JSON.parse(scope.getAttribute("data-drop-scope")!), groupId: groupNode?.getAttribute("data-id") ?? undefined };
-      }
     }
-    return { path: [] };
-  }, [graph]);
+    // Branch and item-processor groups take no pointer events (so the pane still pans over
+    // them): find the innermost one under the drop point by geometry instead.
+    const at = flow.screenToFlowPosition({ x, y });
+    let best: { path: ScopePath; groupId: string } | undefined;
+    for (const n of graph.nodes) {
+      if (n.data.kind !== "group") continue;
+      const abs = flow.getInternalNode(n.id)?.internals.positionAbsolute;
+      if (!abs || at.x < abs.x || at.y < abs.y || at.x > abs.x + n.width || at.y > abs.y + n.height) continue;
+      if (!best || n.data.path.length > best.path.length) best = { path: n.data.path, groupId: n.id };
+    }
+    return best ?? { path: [] };
+  }, [graph, flow]);
 
   const onDrop = (e: DragEvent) => {
     const id = e.dataTransfer.getData(PALETTE_MIME) || e.dataTransfer.getData("text/plain");
@@ -183,12 +188,10 @@ function EditorBody() {
       addFromPalette(item, { kind: "edge", edge: target.edge });
       return;
     }
-    let position: XY = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    if (target.groupId) {
-      const parent = flow.getInternalNode(target.groupId)?.internals.positionAbsolute ?? { x: 0, y: 0 };
-      position = { x: position.x - parent.x, y: position.y - parent.y };
-    }
-    position = { x: position.x - 100, y: position.y - 24 };
+    // On the open canvas the state stays where it was dropped; inside a branch the layout
+    // places it, since the group grows around its states.
+    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    const position: XY | undefined = target.groupId ? undefined : { x: Math.round(at.x - 100), y: Math.round(at.y - 24) };
     addFromPalette(item, { kind: "block", path: target.path, position });
   };
 
