@@ -28,33 +28,84 @@ async def handle_parallel(ex: Any, state: Any, raw: Any, frame: Frame) -> tuple[
 async def _parallel_attempt(ex: Any, state: ParallelState, raw: Any, frame: Frame, scope: Scope) -> Any:
     value = effective_input(state, raw, scope)
     history = frame.history
-    history.link(frame, "ParallelStateStarted")
+    resumed = take_resume(ex, state, frame)
+    if resumed is None:
+        history.link(frame, "ParallelStateStarted")
+    nested = begin_nested(ex, state, frame, resumed)
     frames = [Frame(frame.prev, history, frame.variables.child()) for _ in state.branches]
     for f in frames:
         f.value, f.text = value, None
+    done: dict[int, Any] = {}
+    if resumed is not None:
+        for key, output in resumed["done"].items():
+            done[int(key)] = output
+            frames[int(key)].prev = resumed["branch_prev"][key]
     failed: list[int] = []
 
     async def branch(i: int) -> Any:
+        if i in done:
+            return done[i]
         try:
-            return await ex.run_states(state.branches[i], state.branches[i].start_at, value, frames[i])
+            result = await ex.run_states(state.branches[i], state.branches[i].start_at, value, frames[i])
         except StatesError:
             failed.append(i)
             raise
+        if nested is not None:
+            nested["done"][str(i)] = result
+            nested["branch_prev"][str(i)] = frames[i].prev
+            ex.save_nested(nested)
+        return result
 
+    todo = [i for i in range(len(frames)) if i not in done]
     try:
-        if len(frames) == 1:
-            results = [await branch(0)]
+        if len(todo) == 1:
+            outputs = [await branch(todo[0])]
         else:
-            results = await gather_or_cancel([branch(i) for i in range(len(frames))])
+            outputs = await gather_or_cancel([branch(i) for i in todo])
     except StatesError as exc:
         frame.prev = frames[failed[0]].prev
         exc.from_children = True
         raise
+    results = [done.get(i) for i in range(len(frames))]
+    for i, output in zip(todo, outputs, strict=True):
+        results[i] = output
     frame.prev = max(f.prev for f in frames) if frames else frame.prev
     # AWS: ParallelStateSucceeded links to the last branch event without becoming the link
     # target of the Exited event that follows.
     history.add("ParallelStateSucceeded", frame.prev)
     return results
+
+
+# -- checkpoints inside a top-level Parallel or Map ------------------------------------------
+#
+# While a top-level Parallel or Map state runs, each finished branch or iteration is recorded in
+# `ex.nested` and checkpointed, so a resumed execution re-enters the state (without repeating
+# its Entered/Started events) and runs only what had not finished.  Deeper levels restart with
+# their top-level branch or iteration, as a Task in flight does.
+
+def take_resume(ex: Any, state: Any, frame: Frame) -> dict | None:
+    """The saved progress of `state` if the execution resumes inside it (consumed once)."""
+    resume = ex.resume_nested
+    if resume is None or frame is not ex.top or resume["state"] != state.name:
+        return None
+    ex.resume_nested = None
+    frame.prev = resume["prev"]
+    frame.last_closing = resume.get("last_closing", 0)
+    return resume
+
+
+def begin_nested(ex: Any, state: Any, frame: Frame, resumed: dict | None) -> dict | None:
+    """Start recording progress inside a top-level Parallel/Map (None when nobody listens)."""
+    if frame is not ex.top or ex.on_checkpoint is None:
+        return None
+    if resumed is not None:
+        nested = resumed
+    else:
+        nested = {"state": state.name, "entered": frame.entered, "entered_time": frame.entered_time.isoformat(),
+                  "retry_count": frame.retry_count, "prev": frame.prev, "last_closing": 0,
+                  "done": {}, "branch_prev": {}, "failures": 0}
+    ex.save_nested(nested)
+    return nested
 
 
 async def gather_or_cancel(coros: list) -> list:
@@ -100,7 +151,9 @@ async def _map_attempt(ex: Any, state: MapState, raw: Any, frame: Frame, scope: 
     if state.max_concurrency_path is not None:
         max_concurrency = _integer_field(value, state.max_concurrency_path, "MaxConcurrencyPath", scope)
     history = frame.history
-    history.link(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
+    resuming = ex.resume_nested is not None and frame is ex.top and ex.resume_nested["state"] == state.name
+    if not resuming:
+        history.link(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     tolerated_count = state.tolerated_failure_count
     if state.tolerated_failure_count_path is not None:
         tolerated_count = _integer_field(value, state.tolerated_failure_count_path,
@@ -128,6 +181,23 @@ class MapRun:
         self.first_error: StatesError | None = None
         self.next_index = 0
         self.stopped = False
+        self.done: set[int] = set()
+        self.nested: dict | None = None
+        self.resumed = take_resume(ex, state, frame)
+        if self.resumed is not None:
+            for key, output in self.resumed["done"].items():
+                self.results[int(key)] = output
+                self.done.add(int(key))
+            self.failures = self.resumed["failures"]
+
+    def record(self, index: int, output: Any) -> None:
+        """Checkpoint a finished iteration of a top-level Map."""
+        nested = self.nested
+        if nested is not None:
+            nested["done"][str(index)] = output
+            nested["failures"] = self.failures
+            nested["prev"], nested["last_closing"] = self.frame.prev, self.frame.last_closing
+            self.ex.save_nested(nested)
 
     def item_input(self, index: int) -> Any:
         state = self.state
@@ -154,6 +224,8 @@ class MapRun:
         while not self.stopped and self.next_index < len(self.items):
             index = self.next_index
             self.next_index += 1
+            if index in self.done:
+                continue
             item = self.item_input(index)
             if child_history is None:
                 history = frame.history
@@ -175,6 +247,7 @@ class MapRun:
                 if self.exceeded():
                     self.stopped = True
                     raise
+                self.record(index, None)
                 continue
             except asyncio.CancelledError:
                 if child_history is None:
@@ -187,6 +260,8 @@ class MapRun:
                 frame.last_closing = history.add("MapIterationSucceeded", iteration.prev,
                                                  "mapIterationSucceededEventDetails", {"index": index, "name": name})
                 frame.prev = iteration.prev
+            if self.nested is not None:
+                self.record(index, self.results[index])
 
     async def _run_workers(self, max_concurrency: int, child_history: History | None) -> None:
         limit = max_concurrency if max_concurrency and max_concurrency > 0 else INLINE_MAP_CONCURRENCY
@@ -201,7 +276,9 @@ class MapRun:
 
     async def inline(self, max_concurrency: int) -> list:
         frame = self.frame
-        frame.last_closing = 0
+        if self.resumed is None:
+            frame.last_closing = 0
+        self.nested = begin_nested(self.ex, self.state, frame, self.resumed)
         try:
             await self._run_workers(max_concurrency, None)
         except StatesError as exc:
@@ -218,7 +295,9 @@ class MapRun:
         label = state.label or uuid.uuid4().hex[:8]
         arn = (f"arn:aws:states:{ex.region}:{ex.account}:mapRun:{ex.state_machine_name}/"
                f"{label}:{uuid.uuid4()}")
-        history.link(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
+        if self.resumed is None:
+            history.link(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
+        self.nested = begin_nested(ex, state, frame, self.resumed)
         child_history = History(None, ex.clock.now, 1 << 62, keep=False)
         try:
             await self._run_workers(max_concurrency, child_history)

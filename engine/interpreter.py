@@ -10,6 +10,8 @@ where the execution stands (next state, its input, the last event id and the pre
 pointer) as plain JSON values.  A server persists it together with the events emitted up to
 that point; `Interpreter(..., checkpoint=cp)` continues from there without re-running finished
 states (a state that was in flight, such as a Task, runs again from its Entered event).
+Inside a top-level Parallel or Map, every finished branch or iteration is checkpointed too
+(`nested`), and a resumed execution runs only the unfinished ones (engine.branches).
 """
 
 from __future__ import annotations
@@ -105,6 +107,10 @@ class Interpreter:
         self.top = Frame(0, self.history)
         self.variables: dict | None = None
         self.resume_from: dict | None = checkpoint
+        # Progress inside the top-level Parallel or Map state in flight (engine.branches), and
+        # the progress to resume from.
+        self.nested: dict | None = None
+        self.resume_nested: dict | None = checkpoint.get("nested") if checkpoint else None
         if checkpoint is not None:
             meta = checkpoint["execution"]
             name, state_machine_name = meta["name"], meta["state_machine_name"]
@@ -205,8 +211,15 @@ class Interpreter:
             "input": self.current_input,
             "last_event_id": self.history.last_id,
             "prev": self.top.prev,
+            "nested": self.nested,
             "variables": self.top.variables.to_checkpoint(),
         }
+
+    def save_nested(self, nested: dict) -> None:
+        """Record progress inside the top-level Parallel/Map state and checkpoint it."""
+        self.nested = nested
+        if self.on_checkpoint is not None:
+            self.on_checkpoint(self.checkpoint())
 
     # -- running ----------------------------------------------------------------------------
 
@@ -314,15 +327,23 @@ class Interpreter:
         cancellation = self.cancellation
         text = frame.text if frame.value is value and frame.text is not None else to_json(value)
         is_top = frame is self.top
+        resume = self.resume_nested if is_top else None
         while True:
             if cancellation is not None and cancellation.cancelled:
                 raise ExecutionAborted()
             state = states[name]
             state_type = state.type
-            frame.entered_time = now()
-            frame.retry_count = 0
-            frame.entered = history.link(frame, state_type + "StateEntered", STATE_ENTERED,
-                                         {"name": name, "input": text, "inputDetails": {"truncated": False}})
+            if resume is not None and resume["state"] == name:
+                # Resuming inside a Parallel or Map: its Entered event is already recorded.
+                frame.entered_time = datetime.fromisoformat(resume["entered_time"])
+                frame.retry_count = resume["retry_count"]
+                frame.entered = resume["entered"]
+                resume = None
+            else:
+                frame.entered_time = now()
+                frame.retry_count = 0
+                frame.entered = history.link(frame, state_type + "StateEntered", STATE_ENTERED,
+                                             {"name": name, "input": text, "inputDetails": {"truncated": False}})
             self.transitions += 1
             handler = STATE_HANDLERS[state_type] if state.jsonata is None else JSONATA_HANDLERS[state_type]
             try:
@@ -350,6 +371,7 @@ class Interpreter:
                 return value
             if is_top:
                 self.next_state, self.current_input = name, value
+                self.nested = None
                 if on_checkpoint is not None:
                     on_checkpoint(self.checkpoint())
 

@@ -126,3 +126,67 @@ def test_public_names_are_importable(module):
     imported = __import__(module, fromlist=["*"])
     assert imported is not None
     assert hasattr(engine, "run") and hasattr(engine, "ExecutionResult") and hasattr(engine, "validate")
+
+
+def _crash_after(n_done: int, definition: dict, input, handlers: dict):
+    """Run until `n_done` branches/iterations of the top-level state finished; return the last
+    checkpoint and the events persisted with it, as a server would have them after a crash."""
+    saved = []
+    sink = ListSink()
+
+    class Crash(BaseException):
+        pass
+
+    def on_checkpoint(cp):
+        nested = cp.get("nested")
+        if nested and len(nested["done"]) == n_done:
+            saved.append(json.loads(json.dumps(cp)))
+            raise Crash()
+
+    try:
+        execute(definition, input, on_checkpoint=on_checkpoint, sink=sink, handlers=handlers)
+    except Crash:
+        pass
+    checkpoint = saved[-1]
+    events = [e for e in sink.events if e["id"] <= checkpoint["last_event_id"]]
+    return checkpoint, events
+
+
+def test_resume_inside_a_map_runs_only_the_iterations_that_had_not_finished():
+    seen = []
+
+    def fn(event):
+        seen.append(event)
+        return event * 10
+
+    processor = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "fn", "End": True}}}
+    definition = machine(("M", {"Type": "Map", "MaxConcurrency": 1, "ItemProcessor": processor}),
+                         ("After", {"Type": "Pass"}))
+    checkpoint, kept = _crash_after(2, definition, [1, 2, 3, 4], {"fn": fn})
+    seen.clear()
+    resumed = engine.run(definition, handlers={"fn": fn}, checkpoint=checkpoint, clock=VirtualClock())
+    assert json.loads(resumed.output) == [10, 20, 30, 40]
+    assert seen == [3, 4]
+    full = execute(definition, [1, 2, 3, 4], handlers={"fn": fn})
+    combined = kept + resumed.history
+    assert [e["id"] for e in combined] == list(range(1, len(combined) + 1))
+    assert [(e["type"], e["previousEventId"]) for e in combined] == \
+        [(e["type"], e["previousEventId"]) for e in full.history]
+
+
+def test_resume_inside_a_parallel_runs_only_the_branches_that_had_not_finished():
+    seen = []
+
+    def fn(event):
+        seen.append(event["b"])
+        return event["b"]
+
+    branches = [machine(("T", {"Type": "Task", "Resource": "fn", "Parameters": {"b": i}})) for i in range(3)]
+    definition = machine(("P", {"Type": "Parallel", "Branches": branches}))
+    checkpoint, kept = _crash_after(1, definition, {}, {"fn": fn})
+    seen.clear()
+    resumed = engine.run(definition, handlers={"fn": fn}, checkpoint=checkpoint, clock=VirtualClock())
+    assert json.loads(resumed.output) == [0, 1, 2]
+    assert sorted(seen) == [1, 2]
+    assert "ParallelStateStarted" not in [e["type"] for e in resumed.history]
+    assert resumed.history[0]["id"] == kept[-1]["id"] + 1
