@@ -318,9 +318,8 @@ class Interpreter:
         Each iteration: Entered event → handler → size check → Exited event → next.  The JSON
         text of a state's output is made once and reused as the next state's input text.
         """
-        from engine.jsonata_states import JSONATA_HANDLERS, record_evaluation_failed
-        from engine.states import STATE_HANDLERS
-
+        handlers = _handlers or _load_handlers()
+        STATE_HANDLERS, JSONATA_HANDLERS, record_evaluation_failed = handlers  # noqa: N806
         states = machine.states
         history = frame.history or self.history
         now = self.clock.now
@@ -374,6 +373,19 @@ class Interpreter:
                 self.nested = None
                 if on_checkpoint is not None:
                     on_checkpoint(self.checkpoint())
+
+
+_handlers: tuple = ()
+
+
+def _load_handlers() -> tuple:
+    """The handler tables, imported once (engine.states imports this module)."""
+    global _handlers
+    from engine.jsonata_states import JSONATA_HANDLERS, record_evaluation_failed
+    from engine.states import STATE_HANDLERS
+
+    _handlers = (STATE_HANDLERS, JSONATA_HANDLERS, record_evaluation_failed)
+    return _handlers
 
 
 class _MachineTimedOut(Exception):
