@@ -29,7 +29,19 @@ class EventSink(Protocol):
 
 @dataclass
 class TaskRequest:
-    """What a Task state asks its resource to do."""
+    """What a Task state asks its resource to do.
+
+    `resource` is the Resource as written, except for the `lambda:invoke` integration where it
+    is Parameters.FunctionName and `payload` is Parameters.Payload (the interpreter wraps the
+    result the way AWS does).  `extra` carries hooks set by the interpreter:
+
+    - `kind`: "lambda" (function ARN or name), "activity" or "service" (`arn:aws:states:::…`);
+    - `mark_started(worker_name=None)`: an activity worker picked the task up (ActivityStarted);
+      other kinds are marked started before `invoke` is called;
+    - `mark_submitted(response)`: a `.sync`/`.waitForTaskToken` call was made (TaskSubmitted);
+    - `heartbeat()`: SendTaskHeartbeat, when HeartbeatSeconds applies;
+    - `integration`, `parameters`: "lambda:invoke" and the full Parameters, for that integration.
+    """
 
     resource: str                       # the Resource field as written (ARN or function name)
     payload: Any                        # the effective input (Parameters / Arguments applied)

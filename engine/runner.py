@@ -57,7 +57,12 @@ class HandlerInvoker:
         except Exception as exc:  # a handler's failure is the task's failure
             error = getattr(exc, "error", None)
             raise StatesError(str(exc), error=error if isinstance(error, str) else type(exc).__name__) from exc
-        return result
+        try:
+            # The result travels as JSON, as a Lambda function's response does.
+            return json.loads(json.dumps(result))
+        except (TypeError, ValueError) as exc:
+            # AWS: the Python Lambda runtime's error for a response it cannot serialise.
+            raise StatesError(f"Unable to marshal response: {exc}", error="Runtime.MarshalError") from None
 
 
 async def run_async(

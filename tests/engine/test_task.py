@@ -307,3 +307,9 @@ def test_heartbeats_keep_a_callback_task_alive():
     definition = machine(("T", {"Type": "Task", "Resource": resource, "HeartbeatSeconds": 10}))
     result = execute(definition, invoker=BeatingInvoker(), clock=clock)
     assert output(result)["token"]
+
+
+def test_a_result_that_is_not_json_fails_like_the_lambda_runtime():
+    result = execute(machine(("T", {"Type": "Task", "Resource": "fn"})), handlers={"fn": lambda e: {1, 2}})
+    assert result.error == "Runtime.MarshalError"
+    assert result.cause.startswith("Unable to marshal response:")
