@@ -197,6 +197,13 @@ def test_import_a_yaml_file_and_export_it_again(logged_in_page, tmp_path):
     expect(page.get_by_test_id("rf__edge-Check->choice:0->Yes")).to_be_attached()
     expect(page.locator('[data-edge-id="Check->choice:0->Yes"]')).to_have_text("$.ok == true")
 
+    # Select the Default edge by its label and delete it: the Default goes, the rule stays.
+    page.locator('[data-edge-id="Check->default->No"]').click()
+    page.keyboard.press("Delete")
+    expect(page.get_by_test_id("rf__edge-Check->default->No")).to_have_count(0)
+    page.get_by_test_id("undo").click()
+    expect(page.get_by_test_id("rf__edge-Check->default->No")).to_be_attached()
+
     page.get_by_test_id("export").click()
     with page.expect_download() as download:
         page.get_by_test_id("export-json").click()
@@ -234,6 +241,15 @@ def test_machine_list_search_rename_delete_and_template(logged_in_page, studio_a
     expect(page.get_by_test_id("machine-row-renamed-one")).to_have_count(0)
 
     page.get_by_test_id("machine-search").fill("")
+    page.get_by_test_id("template-hello-world").click()
+    expect(page).to_have_url(re.compile(r"/machines/new\?template=hello-world$"))
+    expect(page.locator('[data-testid^="state-"]').first).to_be_visible()
+    page.get_by_test_id("machine-name").fill("from-template")
+    page.get_by_test_id("save").click()
+    expect(page).to_have_url(re.compile(r"/machines/from-template/$"))
+    assert studio_api.get("/api/machines/from-template")["definition"] == studio_api.get("/api/machines/hello-world")["definition"]
+
+    page.get_by_role("link", name="State machines").click()
     page.get_by_test_id("machine-row-order-processing").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/machines/order-processing/$"))
     expect(state(page, "ValidateOrder")).to_be_visible()

@@ -1,12 +1,13 @@
 // Transitions on the canvas: smooth-step paths with their condition or error label; Catch dashed.
 // The edge's group carries data-id, which the palette uses to find the edge a state is dropped on.
-import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath } from "@xyflow/react";
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, useStoreApi } from "@xyflow/react";
 import type { EdgeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { GraphEdgeData } from "../asl/graph";
 
 function AslEdgeInner({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd, selected }: EdgeProps) {
   const d = data as GraphEdgeData;
+  const store = useStoreApi();
   const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 10, offset: 18 });
   return (
     <>
@@ -14,7 +15,14 @@ function AslEdgeInner({ id, sourceX, sourceY, targetX, targetY, sourcePosition, 
       {d.label && (
         <EdgeLabelRenderer>
           <div className={`edge-label edge-label-${d.kind}${selected ? " selected" : ""}`} data-edge-id={id}
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }} title={d.label}>
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }} title={d.label}
+            onClick={(e) => {
+              // The label sits outside the edge's SVG group: select the edge as a click on it would.
+              e.stopPropagation();
+              const { addSelectedEdges, unselectNodesAndEdges, multiSelectionActive } = store.getState();
+              if (!multiSelectionActive) unselectNodesAndEdges();
+              addSelectedEdges([id]);
+            }}>
             {d.label}
           </div>
         </EdgeLabelRenderer>

@@ -126,6 +126,15 @@ function EditorBody() {
     return out;
   }, [diagnostics]);
 
+  // Leaving with unsaved changes asks first (the browser's own prompt).
+  useEffect(() => {
+    const onLeave = (e: BeforeUnloadEvent) => {
+      if (useEditor.getState().dirty && useEditor.getState().past.length) e.preventDefault();
+    };
+    window.addEventListener("beforeunload", onLeave);
+    return () => window.removeEventListener("beforeunload", onLeave);
+  }, []);
+
   // Keyboard: undo/redo, save, copy/paste/duplicate (Delete is React Flow's own key handling).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -9,6 +9,26 @@ import { nodeDef } from "../nodes/registry";
 import { CatchEditor, RetryEditor } from "./ErrorHandling";
 import { JsonField, NumberField, Section, SelectField, TextField, withField } from "./fields";
 
+/** Service integrations offered beside the local handlers in the Resource picker. */
+export const INTEGRATIONS = [
+  "arn:aws:states:::lambda:invoke",
+  "arn:aws:states:::lambda:invoke.waitForTaskToken",
+  "arn:aws:states:::http:invoke",
+  "arn:aws:states:::states:startExecution",
+  "arn:aws:states:::states:startExecution.sync:2",
+  "arn:aws:states:::sqs:sendMessage",
+  "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+  "arn:aws:states:::sns:publish",
+  "arn:aws:states:::dynamodb:getItem",
+  "arn:aws:states:::dynamodb:putItem",
+  "arn:aws:states:::dynamodb:updateItem",
+  "arn:aws:states:::dynamodb:deleteItem",
+  "arn:aws:states:::events:putEvents",
+  "arn:aws:states:::ecs:runTask.sync",
+  "arn:aws:states:::batch:submitJob.sync",
+  "arn:aws:states:::glue:startJobRun.sync",
+];
+
 /** Checks the form can make on its own, keyed by field. */
 export function localErrors(doc: Machine, path: ScopePath, name: string, state: State): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -141,7 +161,7 @@ export function Inspector({ functions }: { functions: string[] }) {
         </Section>
       )}
       <datalist id="resource-options">
-        {functions.map((f) => <option key={f} value={f} />)}
+        {[...functions, ...INTEGRATIONS].map((f) => <option key={f} value={f} />)}
       </datalist>
     </div>
   );
