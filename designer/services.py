@@ -599,8 +599,9 @@ def history_append(*, execution: Execution, events: list[dict]) -> list[HistoryE
     """Append AWS-shaped events (`type`, optional `timestamp`, `previousEventId`, `*EventDetails`).
 
     Assigns `event_id` n+1… under a row lock on the execution, so concurrent writers cannot
-    interleave, and publishes the rows to live watchers after commit (`designer.live`). The
-    runtime may use this or write HistoryEvent rows itself in its step transaction.
+    interleave. It does not publish: the caller hands the returned rows to
+    `designer.live.publish_events` (the live view's contract). The runtime may use this or write
+    HistoryEvent rows itself in its step transaction.
     """
     Execution.objects.select_for_update().filter(pk=execution.pk).first()
     last = execution.events.order_by("-event_id").values_list("event_id", flat=True).first() or 0
@@ -618,9 +619,7 @@ def history_append(*, execution: Execution, events: list[dict]) -> list[HistoryE
                 details=details,
             )
         )
-    created = HistoryEvent.objects.bulk_create(rows)
-    _publish_events(execution, created)
-    return created
+    return HistoryEvent.objects.bulk_create(rows)
 
 
 def _publish_events(execution: Execution, events: list[HistoryEvent]) -> None:
@@ -647,12 +646,13 @@ def execution_stop(*, execution: Execution, error: str | None = None, cause: str
         execution.lease_expires = None
         execution.save()
         details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
-        history_append(
+        rows = history_append(
             execution=execution,
             events=[
                 {"type": "ExecutionAborted", "timestamp": execution.stop_date, "executionAbortedEventDetails": details}
             ],
         )
+        _publish_events(execution, rows)
         execution.task_tokens.filter(status__in=[TaskTokenStatus.SCHEDULED, TaskTokenStatus.STARTED]).update(
             status=TaskTokenStatus.CANCELLED
         )
