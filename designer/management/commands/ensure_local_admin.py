@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from designer import services
+
 # The well-known local credentials, documented in the README: for a laptop, never a deployment.
 LOCAL_ACCESS_KEY = "test"
 LOCAL_SECRET = "test"
@@ -11,8 +13,8 @@ LOCAL_SECRET = "test"
 
 class Command(BaseCommand):
     help = (
-        "Create the local superuser admin/admin if it does not exist (and, where the server supports "
-        "access keys, the AWS access key test/test). For local setups only: does nothing when DEBUG is off."
+        "Create the local superuser admin/admin if it does not exist, and enable its AWS access key "
+        "test/test. For local setups only: does nothing when DEBUG is off."
     )
 
     def add_arguments(self, parser):
@@ -34,9 +36,5 @@ class Command(BaseCommand):
         else:
             # An existing user keeps the password it has: the owner may have changed it on purpose.
             self.stdout.write(f"The local user {username!r} exists; left as it is.")
-        try:
-            from designer.services import ensure_access_key
-        except ImportError:  # access keys arrive with the AWS API
-            return
-        ensure_access_key(user, LOCAL_ACCESS_KEY, LOCAL_SECRET)
+        services.ensure_access_key(user, LOCAL_ACCESS_KEY, LOCAL_SECRET)
         self.stdout.write(f"AWS access key {LOCAL_ACCESS_KEY!r} / secret {LOCAL_SECRET!r} is enabled for {username!r}.")

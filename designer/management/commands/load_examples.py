@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from designer import selectors, services
 from designer.examples import examples
 
 REVISION_MESSAGE = "Loaded from designer/examples"
@@ -22,18 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--region", default=settings.STATECRAFT_DEFAULT_REGION)
 
     def handle(self, *args, owner: str, region: str, **options):
-        try:
-            from designer import services
-            from designer.models import StateMachine
-        except ImportError as exc:  # the persistence layer is written in parallel with this command
-            self.stdout.write(f"Examples not loaded: the state machine store is not there yet ({exc}).")
-            return
         user = get_user_model().objects.filter(username=owner).first()
         if user is None:
             raise CommandError(f"no user {owner!r}: create it first (manage.py ensure_local_admin)")
         counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0, "invalid": 0}
         for example in examples():
-            machine = StateMachine.objects.filter(owner=user, region=region, name=example.name).first()
+            try:
+                machine = selectors.state_machine_by_name(owner=user, name=example.name, region=region)
+            except services.StateMachineDoesNotExist:
+                machine = None
             try:
                 if machine is None:
                     services.state_machine_create(
