@@ -309,8 +309,11 @@ class MapRun:
             error = ExceedToleratedFailureThreshold("The specified tolerance threshold was exceeded")
             error.from_children = True
             raise error from None
-        # AWS: MapStateExited usually links to MapRunSucceeded (6 of the 8 recorded runs; the
-        # other two link to MapRunStarted, apparently a race inside the service).
+        run_started = frame.prev
         history.link(frame, "MapRunSucceeded")
         history.add("MapStateSucceeded", frame.prev)
+        if frame.entered != 2:
+            # AWS: in every recorded run MapStateExited links to MapRunSucceeded when the Map is
+            # the execution's first state, and to MapRunStarted when a state ran before it.
+            frame.prev = run_started
         return self.results
