@@ -155,7 +155,7 @@ async def with_retry(ex: Any, state: Any, raw: Any, frame: Any, attempt: Any) ->
     counts = [0] * len(state.retriers)
     while True:
         try:
-            scope = Scope(raw, lambda: ex.context(state, frame), ex.variables)
+            scope = jsonata_states.state_scope(ex, state, frame, raw)
             result = await attempt(ex, state, raw, frame, scope)
             return (None if state.end else state.next), process_result(state, raw, result, scope)
         except StatesError as exc:
