@@ -183,6 +183,7 @@ class MapRun:
         self.stopped = False
         self.done: set[int] = set()
         self.nested: dict | None = None
+        self.saved = 0
         self.resumed = take_resume(ex, state, frame)
         if self.resumed is not None:
             for key, output in self.resumed["done"].items():
@@ -191,13 +192,21 @@ class MapRun:
             self.failures = self.resumed["failures"]
 
     def record(self, index: int, output: Any) -> None:
-        """Checkpoint a finished iteration of a top-level Map."""
+        """Checkpoint a finished iteration of a top-level Map.
+
+        Each checkpoint carries every finished result, so saving after every iteration would
+        cost quadratic time on a big Map; once 20 are done it saves when their number has
+        grown by 5% (an iteration finished after the last save simply runs again on resume).
+        """
         nested = self.nested
         if nested is not None:
-            nested["done"][str(index)] = output
+            done = nested["done"]
+            done[str(index)] = output
             nested["failures"] = self.failures
             nested["prev"], nested["last_closing"] = self.frame.prev, self.frame.last_closing
-            self.ex.save_nested(nested)
+            if len(done) - self.saved >= max(1, self.saved // 20) or len(done) == len(self.items):
+                self.saved = len(done)
+                self.ex.save_nested(nested)
 
     def item_input(self, index: int) -> Any:
         state = self.state

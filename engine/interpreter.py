@@ -217,7 +217,8 @@ class Interpreter:
 
     def save_nested(self, nested: dict) -> None:
         """Record progress inside the top-level Parallel/Map state and checkpoint it."""
-        self.nested = nested
+        # A copy: the branch/iteration code keeps adding to its own dicts.
+        self.nested = {**nested, "done": dict(nested["done"]), "branch_prev": dict(nested.get("branch_prev", {}))}
         if self.on_checkpoint is not None:
             self.on_checkpoint(self.checkpoint())
 

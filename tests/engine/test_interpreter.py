@@ -190,3 +190,16 @@ def test_resume_inside_a_parallel_runs_only_the_branches_that_had_not_finished()
     assert sorted(seen) == [1, 2]
     assert "ParallelStateStarted" not in [e["type"] for e in resumed.history]
     assert resumed.history[0]["id"] == kept[-1]["id"] + 1
+
+
+def test_a_big_top_level_map_saves_progress_a_bounded_number_of_times():
+    checkpoints = []
+    definition = machine(("M", {"Type": "Map", "ItemProcessor": {
+        "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}))
+    result = execute(definition, list(range(2000)), on_checkpoint=checkpoints.append)
+    assert result.status == "SUCCEEDED"
+    nested = [cp["nested"] for cp in checkpoints if cp.get("nested")]
+    assert 20 < len(nested) < 200
+    assert len(nested[-1]["done"]) == 2000
+    sizes = [len(n["done"]) for n in nested]
+    assert sizes == sorted(sizes)
