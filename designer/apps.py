@@ -7,3 +7,10 @@ class DesignerConfig(AppConfig):
     name = "designer"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Statecraft"
+
+    def ready(self):
+        # Servers start the execution runtime at once, so executions cut off by a restart resume.
+        from designer import runtime
+
+        if runtime.is_server_process() and runtime.mode() != "off":
+            runtime.start()

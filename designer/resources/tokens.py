@@ -1,0 +1,72 @@
+"""Task tokens on the database side: activities and `.waitForTaskToken` callbacks (sync ORM code).
+
+The execution creates a TaskToken row (SCHEDULED, with its input and heartbeat); GetActivityTask
+hands it to a worker (STARTED); SendTaskSuccess/Failure settle it (`designer.services`); the
+waiting execution reads the row when woken (or polled) and times it out when its heartbeat or
+its timeout passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from designer import arns
+from designer.models import Activity, TaskToken, TaskTokenStatus
+
+OPEN = (TaskTokenStatus.SCHEDULED, TaskTokenStatus.STARTED)
+
+
+@dataclass
+class TokenState:
+    status: str
+    worker_name: str
+    output: str | None
+    error: str | None
+    cause: str | None
+    heartbeat_deadline: datetime | None
+
+
+def find_activity(owner_id: int, arn: str) -> int | None:
+    try:
+        parsed = arns.parse(arn, allowed=("activity",))
+    except Exception:
+        return None
+    return Activity.objects.filter(owner_id=owner_id, region=parsed.region, name=parsed.name).values_list(
+        "pk", flat=True
+    ).first()
+
+
+def schedule(*, token: str, execution_id: int, state_name: str, activity_id: int | None, input: str,
+             heartbeat_seconds: float | None, rearm: bool) -> None:
+    """Create the token's row, or (a retry re-using the token) put it back to SCHEDULED."""
+    now = timezone.now()
+    deadline = now + timedelta(seconds=heartbeat_seconds) if heartbeat_seconds else None
+    with transaction.atomic():
+        row = TaskToken.objects.filter(token=token).first()
+        if row is None:
+            TaskToken.objects.create(
+                token=token, execution_id=execution_id, state_name=state_name, activity_id=activity_id,
+                input=input, heartbeat_seconds=int(heartbeat_seconds) if heartbeat_seconds else None,
+                heartbeat_deadline=deadline,
+            )
+        elif rearm:
+            TaskToken.objects.filter(pk=row.pk).update(
+                status=TaskTokenStatus.SCHEDULED, input=input, output=None, error=None, cause=None,
+                worker_name="", heartbeat_deadline=deadline, updated=now,
+            )
+
+
+def state(token: str) -> TokenState | None:
+    row = TaskToken.objects.filter(token=token).values(
+        "status", "worker_name", "output", "error", "cause", "heartbeat_deadline"
+    ).first()
+    return TokenState(**row) if row else None
+
+
+def close(token: str, status: str) -> bool:
+    """Mark an open token TIMED_OUT / CANCELLED; False when a worker settled it first."""
+    return bool(TaskToken.objects.filter(token=token, status__in=OPEN).update(status=status, updated=timezone.now()))

@@ -1,0 +1,103 @@
+"""The execution runtime's public hooks, called by `designer.services` after commit.
+
+- `dispatch(execution)`: run a new or redriven execution (in this process when the in-process
+  runtime is on, and as a Redis wake-up for `run_worker` processes when REDIS_URL is set; without
+  Redis, workers find it by polling the database);
+- `cancel(execution)`: StopExecution committed; interrupt the interpreter wherever it runs;
+- `run_sync(request)`: StartSyncExecution's body (see `services.sync_execution_run`);
+- `task_token_completed(task)`, `activity_task_started(task)`: SendTask* / GetActivityTask
+  settled or handed out a token; wake the execution waiting on it.
+
+The in-process runtime starts with a server (`daphne`, `runserver`, `run_worker`) or lazily on
+the first dispatch; never under pytest or other management commands unless
+STATECRAFT_RUNTIME=inprocess asks for it. STATECRAFT_RUNTIME=off leaves execution to workers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+from designer.runtime import wake
+
+_runtime = None
+_lock = threading.Lock()
+
+
+def mode() -> str:
+    """`inprocess` (the default), `off` (workers only) or `auto` (in-process unless under tests)."""
+    return os.environ.get("STATECRAFT_RUNTIME", "auto").strip().lower() or "auto"
+
+
+def _autostart_allowed() -> bool:
+    value = mode()
+    if value == "off":
+        return False
+    if value in ("inprocess", "on", "1", "true"):
+        return True
+    return "pytest" not in sys.modules
+
+
+def get_runtime(*, start: bool = True):
+    """This process's runtime (started on first use when allowed); None when it may not run here."""
+    global _runtime
+    with _lock:
+        if _runtime is None:
+            if not start:
+                return None
+            from designer.runtime.core import Runtime
+
+            _runtime = Runtime().start()
+        return _runtime
+
+
+def start():
+    """Start the in-process runtime now (servers call this at startup so crashed runs resume)."""
+    return get_runtime()
+
+
+def running_runtime():
+    return _runtime
+
+
+def is_server_process(argv: list[str] | None = None) -> bool:
+    """True for daphne, runserver (the reloader's child) and run_worker."""
+    argv = sys.argv if argv is None else argv
+    joined = " ".join(argv)
+    if "daphne" in joined:
+        return True
+    if "runserver" in argv:
+        return os.environ.get("RUN_MAIN") == "true" or "--noreload" in argv
+    return False
+
+
+def dispatch(execution) -> None:
+    runtime = _runtime or (get_runtime() if _autostart_allowed() else None)
+    if runtime is not None:
+        runtime.dispatch(execution.pk)
+    else:
+        wake.publish("dispatch", id=execution.pk)
+
+
+def cancel(execution) -> None:
+    if _runtime is not None:
+        _runtime.cancel(execution.pk)
+    wake.publish("cancel", id=execution.pk)
+
+
+def run_sync(request: dict) -> dict:
+    runtime = _runtime or get_runtime()
+    return runtime.call(runtime.run_sync(request))
+
+
+def task_token_completed(task) -> None:
+    if _runtime is not None:
+        _runtime.notify_token(task.token)
+    wake.publish("token", token=task.token)
+
+
+activity_task_started = task_token_completed
+
+__all__ = ["activity_task_started", "cancel", "dispatch", "get_runtime", "run_sync", "start",
+           "task_token_completed"]

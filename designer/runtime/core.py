@@ -1,0 +1,455 @@
+"""The execution runtime: one asyncio loop in a daemon thread running many executions at once.
+
+- Standard executions: claimed with a database lease, run by a `DurableInterpreter`; whenever
+  the interpreter awaits, a flusher writes the events emitted since the last write together with
+  a checkpoint in one transaction (`store.save_step`), and the end writes the final status.
+  A reaper claims RUNNING executions whose lease is empty or expired (at startup too) and
+  resumes them from their checkpoint; leases are renewed while running.
+- Express executions run in memory: StartSyncExecution returns the result; an asynchronous
+  Express execution keeps only its row's final status (AWS records no Express history). It is
+  leased too, so a crash restarts it from the beginning (AWS: at-least-once).
+- StopExecution (services write ExecutionAborted) cancels the interpreter; what it emits after
+  that is dropped, so the stop's event stays the last one.
+- RedriveExecution continues from the checkpoint taken before the failed state, after an
+  ExecutionRedriven event; `$$.Execution.RedriveCount` is the row's redrive count.
+Database calls run on a small thread pool (one thread with SQLite, whose writes are serial).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import logging
+import os
+import socket
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from designer.runtime import store, wake
+from designer.runtime.durable import BufferSink, DurableInterpreter
+from engine.interpreter import Interpreter, iso_time
+from engine.ports import Cancellation
+
+logger = logging.getLogger(__name__)
+
+
+def _setting(name: str, default: Any) -> Any:
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+class Run:
+    """One execution this process is running."""
+
+    def __init__(self, execution_id: int):
+        self.execution_id = execution_id
+        self.cancellation = Cancellation()
+        self.task: asyncio.Task | None = None
+        self.body: asyncio.Task | None = None
+        self.lost = False
+
+    def cancel(self) -> None:
+        self.cancellation.cancel()
+        if self.body is not None:
+            self.body.cancel()
+
+
+class Runtime:
+    """The loop, its database threads, the reaper and the lease renewer."""
+
+    def __init__(self, *, lease_seconds: float | None = None, poll_seconds: float | None = None):
+        worker = _setting("STATECRAFT_WORKER_ID", socket.gethostname())
+        self.owner = f"{worker}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
+        self.lease_seconds = float(lease_seconds or _setting("STATECRAFT_LEASE_SECONDS", 15))
+        default_poll = 5.0 if wake.redis_url() else 1.0
+        self.poll_seconds = float(poll_seconds or _setting("STATECRAFT_POLL_SECONDS", default_poll))
+        sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+        self.db_pool = ThreadPoolExecutor(1 if sqlite else 8, thread_name_prefix="statecraft-db")
+        self.io_pool = ThreadPoolExecutor(32, thread_name_prefix="statecraft-io")
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.thread: threading.Thread | None = None
+        self.running: dict[int, Run] = {}
+        self.token_waiters: dict[str, set[asyncio.Event]] = {}
+        self.finish_waiters: dict[int, set[asyncio.Event]] = {}
+        self.listener: wake.Listener | None = None
+        self._ready = threading.Event()
+        self._stopping = False
+        self.executions_finished = 0
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def start(self) -> Runtime:
+        if self.thread is not None:
+            return self
+        self.thread = threading.Thread(target=self._main, name="statecraft-runtime", daemon=True)
+        self.thread.start()
+        self._ready.wait(10)
+        if wake.redis_url():
+            self.listener = wake.Listener(self._on_wake)
+            self.listener.start()
+        logger.info("execution runtime %s started", self.owner)
+        return self
+
+    def _main(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(self._ready.set)
+        self.loop.create_task(self._reaper())
+        self.loop.create_task(self._renewer())
+        self.loop.run_forever()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop running executions and give their leases back (run_worker's shutdown)."""
+        if self.loop is None:
+            return
+        self._stopping = True
+
+        async def shutdown():
+            runs = list(self.running.values())
+            for run in runs:
+                run.lost = True
+                if run.task is not None:
+                    run.task.cancel()
+            await asyncio.gather(*(r.task for r in runs if r.task is not None), return_exceptions=True)
+            for run in runs:
+                await self.db(store.release, self.owner, run.execution_id)
+
+        try:
+            asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(timeout)
+        except Exception:
+            logger.warning("runtime shutdown did not finish cleanly", exc_info=True)
+        if self.listener is not None:
+            self.listener.stopped.set()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+    def call(self, coroutine) -> Any:
+        """Run a coroutine on the loop from another thread and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    async def db(self, function, *args, **kwargs) -> Any:
+        """Run a sync ORM function on the database threads."""
+        def call():
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                if connection.connection is not None and not connection.in_atomic_block:
+                    connection.close()  # a broken connection is reopened by the next call
+                raise
+
+        return await self.loop.run_in_executor(self.db_pool, call)
+
+    async def io(self, function, *args) -> Any:
+        """Run blocking work (a Python handler, an HTTP request) off the loop."""
+        return await self.loop.run_in_executor(self.io_pool, function, *args)
+
+    # -- wake-ups from other threads and processes -----------------------------------------
+
+    def dispatch(self, execution_id: int) -> None:
+        self.loop.call_soon_threadsafe(lambda: self.loop.create_task(self._claim_and_run(execution_id)))
+
+    def cancel(self, execution_id: int) -> None:
+        self.loop.call_soon_threadsafe(self._cancel_local, execution_id)
+
+    def _cancel_local(self, execution_id: int) -> None:
+        run = self.running.get(execution_id)
+        if run is not None:
+            run.cancel()
+
+    def notify_token(self, token: str) -> None:
+        self.loop.call_soon_threadsafe(self._set_all, self.token_waiters.get(token))
+
+    def notify_finished(self, execution_id: int) -> None:
+        self.loop.call_soon_threadsafe(self._set_all, self.finish_waiters.get(execution_id))
+
+    @staticmethod
+    def _set_all(events) -> None:
+        for event in list(events or ()):
+            event.set()
+
+    def _on_wake(self, message: dict) -> None:
+        kind = message.get("kind")
+        if kind == "dispatch":
+            self.dispatch(int(message["id"]))
+        elif kind == "cancel":
+            self.cancel(int(message["id"]))
+        elif kind == "token":
+            self.notify_token(str(message["token"]))
+        elif kind == "finished":
+            self.notify_finished(int(message["id"]))
+
+    async def wait_signal(self, registry: dict, key: Any, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a notification on `key`; True when one came."""
+        event = asyncio.Event()
+        registry.setdefault(key, set()).add(event)
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            waiters = registry.get(key)
+            if waiters is not None:
+                waiters.discard(event)
+                if not waiters:
+                    registry.pop(key, None)
+
+    # -- claiming ---------------------------------------------------------------------------
+
+    async def _claim_and_run(self, execution_id: int) -> None:
+        if execution_id in self.running or self._stopping:
+            return
+        try:
+            claimed = await self.db(store.claim, execution_id, self.owner, self.lease_seconds)
+        except Exception:
+            logger.exception("claiming execution %s failed", execution_id)
+            return
+        if claimed:
+            self._spawn(execution_id)
+
+    def _spawn(self, execution_id: int) -> None:
+        if execution_id in self.running:
+            return
+        run = Run(execution_id)
+        self.running[execution_id] = run
+        run.task = self.loop.create_task(self._execute(run))
+
+    async def _reaper(self) -> None:
+        while True:
+            if not self._stopping:
+                try:
+                    for execution_id in await self.db(store.claim_expired, self.owner, self.lease_seconds):
+                        self._spawn(execution_id)
+                except Exception:
+                    logger.exception("the reaper failed; retrying")
+            await asyncio.sleep(self.poll_seconds)
+
+    async def _renewer(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            ids = list(self.running)
+            if not ids:
+                continue
+            try:
+                held = await self.db(store.renew, self.owner, ids, self.lease_seconds)
+            except Exception:
+                logger.exception("renewing leases failed")
+                continue
+            for execution_id in ids:
+                run = self.running.get(execution_id)
+                if run is not None and execution_id not in held:
+                    # Stopped (maybe by another process) or taken over: this copy must not write.
+                    run.lost = True
+                    run.cancel()
+
+    # -- running ----------------------------------------------------------------------------
+
+    async def _execute(self, run: Run) -> None:
+        execution_id = run.execution_id
+        try:
+            record = await self.db(store.load, execution_id)
+            if record is None:
+                return
+            if record.type == "EXPRESS":
+                await self._run_express_row(run, record)
+            else:
+                await self._run_standard(run, record)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            logger.exception("execution %s failed inside the runtime; its lease will expire", execution_id)
+        finally:
+            self.running.pop(execution_id, None)
+            self.executions_finished += 1
+            self.notify_finished(execution_id)
+            wake.publish("finished", id=execution_id)
+
+    def _invoker(self, record, interpreter_ref: list, test_case: str | None):
+        from designer.resources import ExecutionScope, ServerInvoker
+
+        scope = ExecutionScope(
+            execution_id=record.id, owner_id=record.owner_id, region=record.region,
+            machine_name=record.machine_name, test_case=test_case, interpreter_ref=interpreter_ref,
+        )
+        return ServerInvoker(self, scope)
+
+    def _resume_point(self, record, events: list[dict]) -> dict | None:
+        """The checkpoint to continue from (None: a fresh start); adds ExecutionRedriven to `events`."""
+        cp = record.checkpoint
+        if not cp or "execution" not in cp:
+            return None
+        cp = copy.deepcopy(cp)
+        if record.redrive_count > cp["execution"].get("redrive_count", 0):
+            anchor = cp.get("redrive") if cp.get("status") != "RUNNING" else cp
+            if anchor is None:
+                return None
+            anchor = copy.deepcopy(anchor)
+            anchor.pop("redrive", None)
+            anchor["in_flight"] = None  # the failed state runs again from its Entered event
+            anchor["status"] = "RUNNING"
+            anchor["execution"]["redrive_count"] = record.redrive_count
+            redriven = record.last_event_id + 1
+            events.append({
+                "timestamp": timezone.now(), "type": "ExecutionRedriven", "id": redriven,
+                "previousEventId": record.last_event_id,
+                "executionRedrivenEventDetails": {"redriveCount": record.redrive_count},
+            })
+            anchor["last_event_id"] = anchor["prev"] = redriven
+            return anchor
+        if cp.get("status") != "RUNNING":
+            return cp
+        # The events and the checkpoint are written together, so they agree; be safe anyway.
+        cp["last_event_id"] = record.last_event_id
+        return cp
+
+    async def _run_standard(self, run: Run, record) -> None:
+        pre_events: list[dict] = []
+        resume = self._resume_point(record, pre_events)
+        test_case = (record.checkpoint or {}).get("test_case")
+        if resume is not None and resume.get("status") != "RUNNING":
+            # Finished but not recorded as such (cannot happen with atomic writes): record it now.
+            await self.db(store.finish, record.id, self.owner, [], resume, status=resume["status"],
+                          output=None, error=None, cause=None, stop_date=timezone.now())
+            return
+        sink = BufferSink()
+        interpreter_ref: list = []
+        anchor: list = [resume]
+
+        def on_checkpoint(cp: dict) -> None:
+            if cp.get("status") == "RUNNING":
+                anchor[0] = cp
+
+        interpreter = DurableInterpreter(
+            record.definition, None if resume else json.loads(record.input),
+            input_text=None if resume else record.input, name=record.name,
+            state_machine_name=record.machine_name, region=record.region,
+            account=settings.STATECRAFT_ACCOUNT_ID, role_arn=record.role_arn or None,
+            invoker=self._invoker(record, interpreter_ref, test_case), sink=sink,
+            cancellation=run.cancellation, checkpoint=resume, on_checkpoint=on_checkpoint,
+            extra_checkpoint={"test_case": test_case} if test_case else None,
+        )
+        interpreter_ref.append(interpreter)
+        if resume is None:
+            interpreter.start_date = record.start_date
+            interpreter.ctx_execution["StartTime"] = iso_time(record.start_date)
+        interpreter.execution_arn = record.arn
+        interpreter.ctx_execution["Id"] = record.arn
+        interpreter.ctx_execution["RedriveCount"] = record.redrive_count
+
+        write_lock = asyncio.Lock()
+        dirty = asyncio.Event()
+        sink.events.extend(pre_events)
+        sink.notify = dirty.set
+        if pre_events:
+            dirty.set()
+
+        async def flusher() -> None:
+            while True:
+                await dirty.wait()
+                dirty.clear()
+                async with write_lock:
+                    if not sink.events or run.lost or run.cancellation.cancelled:
+                        continue
+                    events = sink.drain()
+                    cp = interpreter.checkpoint()
+                    ok = await self.db(store.save_step, record.id, self.owner, events, cp, self.lease_seconds)
+                if not ok:
+                    run.lost = True
+                    run.cancel()
+                    return
+
+        flush_task = self.loop.create_task(flusher())
+        run.body = self.loop.create_task(interpreter.run())
+        try:
+            result = await run.body
+        except asyncio.CancelledError:
+            result = None
+        finally:
+            flush_task.cancel()
+        if result is None or run.lost or run.cancellation.cancelled:
+            return  # stopped or taken over: the row is someone else's now
+        async with write_lock:
+            events = sink.drain()
+            final = interpreter.checkpoint()
+            if result.status != "SUCCEEDED" and anchor[0] is not None:
+                final["redrive"] = anchor[0]
+            await self.db(
+                store.finish, record.id, self.owner, events, final, status=result.status,
+                output=result.output, error=result.error, cause=result.cause, stop_date=result.stop_date,
+            )
+
+    async def _run_express_row(self, run: Run, record) -> None:
+        interpreter_ref: list = []
+        interpreter = Interpreter(
+            record.definition, json.loads(record.input), input_text=record.input, name=record.name,
+            state_machine_name=record.machine_name, region=record.region,
+            account=settings.STATECRAFT_ACCOUNT_ID, role_arn=record.role_arn or None,
+            invoker=self._invoker(record, interpreter_ref, None), cancellation=run.cancellation,
+            keep_history=False,
+        )
+        interpreter_ref.append(interpreter)
+        interpreter.execution_arn = record.arn
+        interpreter.ctx_execution["Id"] = record.arn
+        run.body = self.loop.create_task(interpreter.run())
+        try:
+            result = await run.body
+        except asyncio.CancelledError:
+            return
+        if run.lost or run.cancellation.cancelled:
+            return
+        await self.db(store.finish, record.id, self.owner, [], None, status=result.status,
+                      output=result.output, error=result.error, cause=result.cause, stop_date=result.stop_date)
+
+    async def run_sync(self, request: dict) -> dict:
+        """StartSyncExecution: run an Express execution in memory and answer AWS's response body."""
+        from designer.resources import ExecutionScope, ServerInvoker
+
+        machine, version = request["machine"], request.get("version")
+        interpreter_ref: list = []
+        scope = ExecutionScope(
+            execution_id=None, owner_id=machine.owner_id, region=machine.region, machine_name=machine.name,
+            test_case=request.get("test_case"), interpreter_ref=interpreter_ref,
+        )
+        interpreter = Interpreter(
+            request["definition"], json.loads(request["input"]), input_text=request["input"],
+            name=request["name"], state_machine_name=machine.name, region=machine.region,
+            account=settings.STATECRAFT_ACCOUNT_ID, role_arn=machine.role_arn or None,
+            invoker=ServerInvoker(self, scope), keep_history=False,
+        )
+        interpreter_ref.append(interpreter)
+        interpreter.execution_arn = request["execution_arn"]
+        interpreter.ctx_execution["Id"] = request["execution_arn"]
+        result = await interpreter.run()
+        body = {
+            "executionArn": request["execution_arn"],
+            "stateMachineArn": version.arn if version is not None else machine.arn,
+            "name": request["name"],
+            "startDate": result.start_date,
+            "stopDate": result.stop_date,
+            "status": result.status,
+            "input": request["input"],
+            "inputDetails": {"included": True},
+            "billingDetails": {
+                "billedMemoryUsedInMB": 64,
+                "billedDurationInMilliseconds": max(100, -(-int(
+                    (result.stop_date - result.start_date).total_seconds() * 1000) // 100) * 100),
+            },
+        }
+        if result.output is not None:
+            body["output"] = result.output
+            body["outputDetails"] = {"included": True}
+        if result.error is not None:
+            body["error"] = result.error
+        if result.cause is not None:
+            body["cause"] = result.cause
+        if request.get("trace_header"):
+            body["traceHeader"] = request["trace_header"]
+        return body

@@ -1,0 +1,185 @@
+"""The runtime's database side: leases, step checkpoints and final rows (all plain sync ORM code).
+
+The execution row is the authority (see STYLE.md, "The channel layer is not a work queue"):
+- a worker owns an execution while `lease_owner` is its id and `lease_expires` lies ahead; it
+  claims a row with one conditional UPDATE (PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`
+  first, so concurrent reapers never wait on each other);
+- every step is one transaction: a conditional UPDATE of the checkpoint (still RUNNING, still
+  ours) followed by the step's history rows. The UPDATE comes first so that on SQLite the
+  transaction takes the write lock at once, and so that a StopExecution that committed first
+  makes the step write nothing (no event after ExecutionAborted, no clash of event ids);
+- the final write sets status, output, error, cause and stop_date the same way.
+These functions run on the runtime's database threads, never on its event loop.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from designer.models import Execution, ExecutionStatus, HistoryEvent
+
+
+@dataclass
+class ExecutionRecord:
+    """What the runtime needs to run one execution (read once when it claims the row)."""
+
+    id: int
+    type: str
+    name: str
+    arn: str
+    definition: str
+    input: str
+    role_arn: str
+    region: str
+    machine_name: str
+    owner_id: int
+    checkpoint: dict | None
+    redrive_count: int
+    last_event_id: int
+    start_date: datetime
+
+
+def _lease_filter(now: datetime) -> Q:
+    return Q(lease_owner="") | Q(lease_expires__isnull=True) | Q(lease_expires__lt=now)
+
+
+def claim(execution_id: int, owner: str, lease_seconds: float) -> bool:
+    """Take the lease of one RUNNING execution if nobody holds a live one; True when we got it."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = (
+            Execution.objects.filter(pk=execution_id, status=ExecutionStatus.RUNNING)
+            .filter(_lease_filter(now) | Q(lease_owner=owner))
+            .update(lease_owner=owner, lease_expires=now + timedelta(seconds=lease_seconds))
+        )
+    return updated == 1
+
+
+def claim_expired(owner: str, lease_seconds: float, limit: int = 50) -> list[int]:
+    """The reaper: claim RUNNING executions whose lease is empty or expired; their ids."""
+    now = timezone.now()
+    expires = now + timedelta(seconds=lease_seconds)
+    candidates = Execution.objects.filter(status=ExecutionStatus.RUNNING).filter(_lease_filter(now))
+    claimed: list[int] = []
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            locked = candidates.select_for_update(skip_locked=True).order_by("start_date")
+            ids = list(locked.values_list("pk", flat=True)[:limit])
+            if ids:
+                Execution.objects.filter(pk__in=ids).update(lease_owner=owner, lease_expires=expires)
+            return ids
+    for pk in candidates.order_by("start_date").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            if (
+                Execution.objects.filter(pk=pk, status=ExecutionStatus.RUNNING)
+                .filter(_lease_filter(now))
+                .update(lease_owner=owner, lease_expires=expires)
+            ):
+                claimed.append(pk)
+    return claimed
+
+
+def renew(owner: str, ids: list[int], lease_seconds: float) -> set[int]:
+    """Push our leases forward; returns the ids we still hold (a stopped execution drops out)."""
+    if not ids:
+        return set()
+    now = timezone.now()
+    with transaction.atomic():
+        Execution.objects.filter(pk__in=ids, lease_owner=owner, status=ExecutionStatus.RUNNING).update(
+            lease_expires=now + timedelta(seconds=lease_seconds)
+        )
+    held = Execution.objects.filter(pk__in=ids, lease_owner=owner, status=ExecutionStatus.RUNNING)
+    return set(held.values_list("pk", flat=True))
+
+
+def release(owner: str, execution_id: int) -> None:
+    """Give a lease back (shutting down) so another worker can take the execution at once."""
+    Execution.objects.filter(pk=execution_id, lease_owner=owner).update(lease_owner="", lease_expires=None)
+
+
+def load(execution_id: int) -> ExecutionRecord | None:
+    row = Execution.objects.select_related("state_machine").filter(pk=execution_id).first()
+    if row is None:
+        return None
+    last = row.events.order_by("-event_id").values_list("event_id", flat=True).first() or 0
+    return ExecutionRecord(
+        id=row.pk, type=row.type, name=row.name, arn=row.arn, definition=row.definition, input=row.input,
+        role_arn=row.role_arn, region=row.state_machine.region, machine_name=row.state_machine.name,
+        owner_id=row.owner_id, checkpoint=row.checkpoint, redrive_count=row.redrive_count,
+        last_event_id=last, start_date=row.start_date,
+    )
+
+
+def _live():
+    try:
+        return importlib.import_module("designer.live")
+    except ImportError:
+        return None
+
+
+def _rows(execution_id: int, events: list[dict]) -> list[HistoryEvent]:
+    rows = []
+    for event in events:
+        details = {k: v for k, v in event.items() if k not in ("timestamp", "type", "id", "previousEventId")}
+        rows.append(
+            HistoryEvent(
+                execution_id=execution_id, event_id=event["id"], previous_event_id=event["previousEventId"],
+                timestamp=event["timestamp"], type=event["type"], details=details,
+            )
+        )
+    return rows
+
+
+def save_step(execution_id: int, owner: str, events: list[dict], checkpoint: dict, lease_seconds: float) -> bool:
+    """One step: the checkpoint and the step's events in one transaction; False when the lease is lost."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Execution.objects.filter(
+            pk=execution_id, status=ExecutionStatus.RUNNING, lease_owner=owner
+        ).update(checkpoint=checkpoint, lease_expires=now + timedelta(seconds=lease_seconds), updated=now)
+        if not updated:
+            return False
+        if events:
+            created = HistoryEvent.objects.bulk_create(_rows(execution_id, events))
+            live = _live()
+            if live is not None:
+                live.publish_events(execution_id, created)
+    return True
+
+
+def finish(execution_id: int, owner: str, events: list[dict], checkpoint: dict | None, *, status: str,
+           output: str | None, error: str | None, cause: str | None, stop_date: datetime) -> bool:
+    """The last step: events, checkpoint and the terminal status in one transaction."""
+    with transaction.atomic():
+        updated = Execution.objects.filter(
+            pk=execution_id, status=ExecutionStatus.RUNNING, lease_owner=owner
+        ).update(
+            checkpoint=checkpoint, status=status, output=output, error=error, cause=cause, stop_date=stop_date,
+            lease_owner="", lease_expires=None, updated=timezone.now(),
+        )
+        if not updated:
+            return False
+        live = _live()
+        if events:
+            created = HistoryEvent.objects.bulk_create(_rows(execution_id, events))
+            if live is not None:
+                live.publish_events(execution_id, created)
+        if live is not None:
+            live.publish_status(execution_id)
+    return True
+
+
+def status_of(execution_id: int) -> str | None:
+    return Execution.objects.filter(pk=execution_id).values_list("status", flat=True).first()
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
