@@ -1,0 +1,85 @@
+// The designer's diagram, read-only, each state coloured by its live status, with a legend.
+// Map and Parallel nodes carry their iteration / branch counts; a state run many times (inside
+// a Map) carries its run counts. Node overlay objects are reused while a state's status does
+// not change, so the diagram re-renders only the nodes that did.
+import { ReactFlowProvider } from "@xyflow/react";
+import { useMemo, useRef } from "react";
+import { aslToGraph } from "../asl/graph";
+import type { Machine, Positions } from "../asl/types";
+import { Diagram } from "../diagram/Diagram";
+import type { NodeOverlay, Overlay as DiagramOverlay } from "../diagram/overlay";
+import { useAutoLayout } from "../diagram/useAutoLayout";
+import { countsText, countsTitle, STATUS_LABEL } from "./format";
+import type { Counts, OverlayResult, Status } from "./overlay";
+import { STATUSES } from "./overlay";
+
+export interface DiagramStatus {
+  states: OverlayResult["states"];
+  iterations: OverlayResult["iterations"];
+}
+
+export function ExecutionDiagram({ definition, positions, status, selected, onSelect }: {
+  definition: Machine;
+  positions: Positions;
+  status: DiagramStatus;
+  selected: string | null;
+  onSelect: (name: string | null) => void;
+}) {
+  const auto = useAutoLayout(definition);
+  const graph = useMemo(() => aslToGraph(definition, { ...auto.positions, ...positions }), [definition, auto.positions, positions]);
+  const cache = useRef(new Map<string, NodeOverlay>());
+
+  const overlay = useMemo(() => {
+    const out: DiagramOverlay = {};
+    const next = new Map<string, NodeOverlay>();
+    for (const node of graph.nodes) {
+      if (node.data.kind !== "state") continue;
+      const name = node.data.name;
+      const entry = status.states[name];
+      const st: Status = entry?.status ?? "NOT_STARTED";
+      const type = node.data.state?.Type;
+      const counts: Counts | undefined = type === "Map" || type === "Parallel" ? status.iterations[name] : entry?.counts;
+      const total = Object.values(counts ?? {}).reduce((a, b) => a + (b ?? 0), 0);
+      const showCounts = type === "Map" || type === "Parallel" ? total > 0 : total > 1;
+      const noun = type === "Map" ? "iterations" : type === "Parallel" ? "branches" : "runs";
+      const badge = showCounts ? countsText(counts) : undefined;
+      const badgeTitle = showCounts ? countsTitle(counts, noun) : undefined;
+      const prev = cache.current.get(node.id);
+      const value = prev && prev.status === st && prev.badge === badge ? prev : { status: st, badge, badgeTitle };
+      next.set(node.id, value);
+      out[node.id] = value;
+    }
+    cache.current = next;
+    return out;
+  }, [graph, status]);
+
+  const idToName = useMemo(() => new Map(graph.nodes.filter((n) => n.data.kind === "state").map((n) => [n.id, n.data.name])), [graph]);
+  const selection = useMemo(() => graph.nodes.filter((n) => n.data.kind === "state" && n.data.name === selected).map((n) => n.id), [graph, selected]);
+
+  if (!auto.ready) return <div className="exec-canvas-loading">Laying out the diagram…</div>;
+  return (
+    <ReactFlowProvider>
+      <Diagram
+        key={auto.key}
+        graph={graph}
+        overlay={overlay}
+        readOnly
+        selection={selection}
+        onSelectionChange={(ids) => {
+          const name = ids.map((id) => idToName.get(id)).find(Boolean);
+          if (name !== undefined || ids.length === 0) onSelect(name ?? null);
+        }}
+      />
+    </ReactFlowProvider>
+  );
+}
+
+export function Legend() {
+  return (
+    <div className="exec-legend" data-testid="status-legend">
+      {STATUSES.map((s) => (
+        <span key={s} className={`legend-item legend-${s}`}><span className="legend-swatch" />{STATUS_LABEL[s]}</span>
+      ))}
+    </div>
+  );
+}

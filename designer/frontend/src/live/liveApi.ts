@@ -1,0 +1,48 @@
+// REST calls of the live view: the contract's executions endpoints (docs/architecture.md) and
+// the lookups of designer/api_live.py (/api/live/...).
+import { csrfToken } from "../api";
+import type { HistoryEvent } from "./overlay";
+import type { ExecutionInfo } from "./store";
+
+const enc = encodeURIComponent;
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: {
+      Accept: "application/json",
+      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+      ...(method !== "GET" ? { "X-CSRFToken": csrfToken() } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let data: any;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = { detail: text.slice(0, 200) };
+  }
+  if (!response.ok) throw new Error(typeof data?.detail === "string" ? data.detail : `${response.status} ${response.statusText}`);
+  return data as T;
+}
+
+export const liveApi = {
+  executionByName: (machine: string, name: string) => call<ExecutionInfo>("GET", `/api/live/machines/${enc(machine)}/executions/${enc(name)}`),
+  executions: (machine: string, status = "", search = "") =>
+    call<ExecutionInfo[]>("GET", `/api/live/machines/${enc(machine)}/executions?status=${enc(status)}&search=${enc(search)}`),
+  history: (id: number, afterId = 0) => call<HistoryEvent[]>("GET", `/api/executions/${id}/history?after_id=${afterId}`),
+  start: (machine: string, input: unknown, name?: string) =>
+    call<ExecutionInfo>("POST", `/api/machines/${enc(machine)}/executions`, { input, ...(name ? { name } : {}) }),
+  stop: (id: number, error?: string, cause?: string) => call<ExecutionInfo>("POST", `/api/executions/${id}/stop`, { error, cause }),
+  redrive: (id: number) => call<ExecutionInfo>("POST", `/api/executions/${id}/redrive`, {}),
+};
+
+export function executionPath(machine: string, name: string): string {
+  return `/machines/${enc(machine)}/executions/${enc(name)}/`;
+}
+
+export function executionsPath(machine: string): string {
+  return `/machines/${enc(machine)}/executions/`;
+}
