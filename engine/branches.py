@@ -9,6 +9,7 @@ records (Parallel*/MapIteration*/MapRun* events); see the `AWS:` comments.
 from __future__ import annotations
 
 import asyncio
+import math
 import uuid
 from typing import Any
 
@@ -133,12 +134,30 @@ async def handle_map(ex: Any, state: Any, raw: Any, frame: Frame) -> tuple[str |
 
 def _integer_field(value: Any, path: str, field: str, scope: Scope, *, number: bool = False) -> Any:
     found = select(path, value, scope.context)
+    if type(found) is str:
+        # AWS: a numeric string is accepted (recorded: MaxConcurrencyPath and
+        # ToleratedFailure*Path reading a variable assigned "1").
+        found = _numeric_text(found, number) or found
     ok = (type(found) is int or (number and type(found) is float))
     if not ok:
         shown = found if isinstance(found, str) else to_json(found)
         kind = "number" if number else "integer"
         raise Runtime(f'The {field} field refers to value "{shown}" which is not a valid {kind}: {path}')
     return found
+
+
+def _numeric_text(text: str, number: bool) -> int | float | None:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    if number:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+    return None
 
 
 async def _map_attempt(ex: Any, state: MapState, raw: Any, frame: Frame, scope: Scope) -> Any:

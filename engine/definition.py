@@ -83,9 +83,14 @@ class State:
 def _path_field(raw: dict, key: str) -> Any:
     """A path field: its text ("$" when absent) or None when explicitly null."""
     value = raw.get(key, "$")
-    if value is not None and value != "$":
+    if value is not None and value != "$" and not _is_variable_path(value):
         compile_path(value)
     return value
+
+
+def _is_variable_path(value: Any) -> bool:
+    """`$name…`: a path into a workflow variable, resolved at run time (issue #4)."""
+    return isinstance(value, str) and len(value) > 1 and value[0] == "$" and value[1] not in ".[$"
 
 
 class PassState(State):

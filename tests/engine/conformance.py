@@ -117,6 +117,13 @@ def matches(expected: Any, actual: Any) -> bool:
     return expected == actual and not isinstance(actual, bool)
 
 
+def _parsed(text: Any) -> Any:
+    try:
+        return json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return text
+
+
 def _details(event: dict) -> dict:
     return {k: v for k, v in event.items() if k not in ("id", "previousEventId", "timestamp", "type")}
 
@@ -129,7 +136,8 @@ def compare(case: dict, result: Any) -> list[str]:
         problems.append(f"status {result.status} != {expected.get('status')} ({result.error}: {result.cause})")
         return problems
     if result.status == "SUCCEEDED" and "output" in expected:
-        if not matches(expected["output"], result.output):
+        # The output is JSON text; parse it so that scalar outputs (true, null) compare too.
+        if not matches(expected["output"], _parsed(result.output)):
             problems.append(f"output {result.output} != {json.dumps(expected['output'])}")
     if result.status == "FAILED":
         for key in ("error", "cause"):
