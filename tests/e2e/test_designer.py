@@ -314,8 +314,33 @@ def test_revisions_diff_and_start_execution_navigates_to_the_live_view(logged_in
     expect(diff.locator(".diff-add", has_text="second revision")).to_be_visible()
     page.get_by_role("button", name="Close").click()
 
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_role("status")).to_contain_text("Published version 1")
+    assert [v["version"] for v in studio_api.get("/api/machines/runs/versions")] == [1]
+
     page.get_by_test_id("start-execution").click()
     page.get_by_test_id("execution-name").fill("first-run")
     page.get_by_test_id("execution-input").fill('{"who": "world"}')
     page.get_by_test_id("start-execution-confirm").click()
     expect(page).to_have_url(re.compile(r"/machines/runs/executions/first-run/$"))
+
+
+def test_import_a_cloudformation_template_definition_string(logged_in_page, tmp_path):
+    page = logged_in_page
+    page.goto("/machines/new")
+    definition = {"StartAt": "Only", "States": {"Only": {"Type": "Wait", "Seconds": 1, "End": True}}}
+    template = tmp_path / "stack.yaml"
+    template.write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Resources:\n"
+        "  Flow:\n"
+        "    Type: AWS::StepFunctions::StateMachine\n"
+        "    Properties:\n"
+        "      DefinitionString: !Sub |\n"
+        f"        {json.dumps(definition)}\n"
+    )
+    page.get_by_test_id("import-file").set_input_files(str(template))
+    expect(state(page, "Only")).to_have_attribute("data-state-type", "Wait")
+    page.get_by_test_id("toggle-code").click()
+    page.get_by_test_id("format-yaml").click()
+    expect(page.get_by_test_id("code-view")).to_contain_text("Seconds: 1")
