@@ -144,7 +144,29 @@ def to_json(value: Any) -> str:
     return _dumps(value)
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+def _make_dumps() -> Any:
+    """The C encoder called directly: JSONEncoder.encode rebuilds it on every call, which is
+    a measurable part of a Pass state's cost."""
+    from json import encoder
+
+    if encoder.c_make_encoder is None:  # pragma: no cover - pure-Python json
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    make = encoder.c_make_encoder
+    escape = encoder.encode_basestring
+
+    def default(value: Any) -> Any:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    def dumps(value: Any) -> str:
+        if type(value) is str:
+            return escape(value)
+        # A fresh markers dict: circular structures raise ValueError instead of recursing.
+        return "".join(make({}, default, escape, None, ":", ",", False, False, False)(value, 0))
+
+    return dumps
+
+
+_dumps = _make_dumps()
 
 
 def set_path(root: Any, path: str, value: Any) -> Any:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.errors import PathNotFound, Runtime, StatesError
+from engine.paths import _cache as _path_cache
 from engine.paths import compile_path, to_json
 
 try:  # engine/intrinsics.py is written in parallel; without it an intrinsic simply fails
@@ -42,6 +43,9 @@ class Scope:
 
     def resolve(self, path: str) -> Any:
         """Resolve `$…`, `$$…` or `$var…`; raise PathNotFound when nothing matches."""
+        compiled = _path_cache.get(path)
+        if compiled is not None:
+            return compiled.get(self.context() if compiled.context else self.input)
         if path.startswith("$$"):
             return compile_path(path).get(self.context())
         if path == "$" or path[1] in ".[":
