@@ -3,9 +3,10 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { renamePositions, renameState, setStartAt, updateState } from "../asl/ops";
 import { allStateNames, getBlock, locateNode, nodeId, pointerTarget } from "../asl/scope";
-import type { Machine, ScopePath, State } from "../asl/types";
+import type { State } from "../asl/types";
 import { useEditor } from "../editor/store";
 import { nodeDef } from "../nodes/registry";
+import { localErrors } from "./checks";
 import { CatchEditor, RetryEditor } from "./ErrorHandling";
 import { JsonField, NumberField, Section, SelectField, TextField, withField } from "./fields";
 
@@ -28,23 +29,6 @@ export const INTEGRATIONS = [
   "arn:aws:states:::batch:submitJob.sync",
   "arn:aws:states:::glue:startJobRun.sync",
 ];
-
-/** Checks the form can make on its own, keyed by field. */
-export function localErrors(doc: Machine, path: ScopePath, name: string, state: State): Record<string, string> {
-  const errors: Record<string, string> = {};
-  const block = getBlock(doc, path);
-  const has = (n: unknown) => typeof n === "string" && !!block?.States[n];
-  if (state.Type === "Task" && !state.Resource) errors.Resource = "Resource is required";
-  if (state.Type === "Choice") {
-    if (!state.Choices?.length) errors.Choices = "A Choice state needs at least one rule";
-    (state.Choices ?? []).forEach((r: any, i: number) => { if (!has(r?.Next)) errors[`Choices/${i}/Next`] = "Choose the state this rule goes to"; });
-  }
-  if (state.Next !== undefined && !has(state.Next)) errors.Next = `No state named "${state.Next}"`;
-  if (state.Type === "Wait" && typeof state.Seconds === "number" && state.Seconds < 0) errors.Seconds = "Must be 0 or more";
-  if (!["Choice", "Succeed", "Fail"].includes(state.Type) && state.Next === undefined && state.End !== true) errors.Next = "Choose the next state or end here";
-  if (name.length > 80) errors.Name = "At most 80 characters";
-  return errors;
-}
 
 export function Inspector({ functions }: { functions: string[] }) {
   const doc = useEditor((s) => s.doc);
