@@ -1,0 +1,95 @@
+"""The live execution view in the browser: start from the UI, watch states change without a
+reload, stop from the UI, find executions in the list. The runtime runs executions for real."""
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "designer" / "examples"
+
+
+def _start_from_the_executions_page(page, machine: str, input_text: str) -> None:
+    page.goto(f"/machines/{machine}/executions/")
+    page.get_by_test_id("start-execution").click()
+    page.get_by_test_id("execution-input").fill(input_text)
+    page.get_by_test_id("start-execution-confirm").click()
+    expect(page).to_have_url(re.compile(rf"/machines/{machine}/executions/[^/]+/$"))
+    expect(page.get_by_test_id("execution-page")).to_be_visible()
+
+
+def test_an_execution_started_from_the_ui_changes_status_live_on_its_page(logged_in_page):
+    page = logged_in_page
+    _start_from_the_executions_page(page, "order-processing", (EXAMPLES / "order-processing.input.json").read_text())
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    # The order waits two seconds for its batch window: seen in progress, then done.
+    wait = page.get_by_test_id("state-WaitForBatchWindow")
+    expect(wait).to_have_attribute("data-status", "IN_PROGRESS")
+    expect(page.get_by_test_id("state-ValidateOrder")).to_have_attribute("data-status", "SUCCEEDED")
+    expect(page.get_by_test_id("state-OrderConfirmed")).to_have_attribute("data-status", "NOT_STARTED")
+    expect(page.get_by_test_id("execution-status")).to_have_text("RUNNING")
+
+    expect(page.get_by_test_id("execution-status")).to_have_text("SUCCEEDED", timeout=20_000)
+    expect(wait).to_have_attribute("data-status", "SUCCEEDED")
+    expect(page.get_by_test_id("state-OrderConfirmed")).to_have_attribute("data-status", "SUCCEEDED")
+    expect(page.get_by_test_id("state-RejectOrder")).to_have_attribute("data-status", "NOT_STARTED")
+    expect(page.get_by_test_id("state-ReserveItems")).to_contain_text("✓ 2")  # both order lines
+    assert page.evaluate("window.__sameDocument") is True
+    rows = page.get_by_test_id("event-row")
+    expect(rows.first).to_contain_text("ExecutionStarted")
+    expect(rows.last).to_contain_text("ExecutionSucceeded")
+
+    # The history: search, expand, and a state's details in the inspector.
+    page.get_by_test_id("event-search").fill("ChargePayment")
+    expect(rows.first).to_contain_text("ChargePayment")
+    rows.first.click()
+    expect(page.locator(".event-details")).to_be_visible()
+    page.get_by_test_id("state-ValidateOrder").click()
+    expect(page.get_by_test_id("state-output")).to_contain_text('"total"')
+
+
+def test_a_running_execution_is_stopped_from_the_ui_and_can_be_redriven(logged_in_page):
+    page = logged_in_page
+    input_text = json.dumps({"orderId": "A-7", "reviewer": "rev@example.com"})
+    _start_from_the_executions_page(page, "wait-for-approval", input_text)
+    expect(page.get_by_test_id("state-CoolingOff")).to_have_attribute("data-status", "IN_PROGRESS")
+    expect(page.get_by_test_id("redrive-execution")).to_be_disabled()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("stop-execution").click()
+
+    expect(page.get_by_test_id("execution-status")).to_have_text("ABORTED", timeout=15_000)
+    expect(page.get_by_test_id("state-CoolingOff")).to_have_attribute("data-status", "CANCELLED")
+    expect(page.get_by_test_id("stop-execution")).to_be_disabled()
+    expect(page.get_by_test_id("redrive-execution")).to_be_enabled()
+    expect(page.get_by_test_id("event-row").last).to_contain_text("ExecutionAborted")
+
+
+def test_the_executions_list_filters_searches_and_shows_new_executions_live(logged_in_page, studio_api):
+    page = logged_in_page
+    page.goto("/machines/hello-world/executions/")
+    expect(page.get_by_test_id("executions-page")).to_be_visible()
+
+    studio_api.post(
+        "/api/machines/hello-world/executions", {"name": "live-list-one", "input": {"name": "Ada", "language": "en"}}
+    )
+    row = page.get_by_test_id("execution-row-live-list-one")
+    expect(row).to_be_visible()  # arrived over ws/machines/hello-world/executions/
+    expect(row).to_contain_text("SUCCEEDED", timeout=15_000)
+
+    studio_api.post(
+        "/api/machines/hello-world/executions", {"name": "live-list-two", "input": {"name": "Grace", "language": "en"}}
+    )
+    page.get_by_test_id("executions-search").fill("Grace")  # matches the input, not the name
+    expect(page.get_by_test_id("execution-row-live-list-two")).to_be_visible()
+    expect(row).to_have_count(0)
+    page.get_by_test_id("executions-search").fill("")
+    page.get_by_test_id("executions-status-filter").select_option("FAILED")
+    expect(row).to_have_count(0)
+    page.get_by_test_id("executions-status-filter").select_option("SUCCEEDED")
+    expect(row).to_be_visible()
+
+    row.get_by_role("link").click()
+    expect(page.get_by_test_id("execution-status")).to_have_text("SUCCEEDED")
