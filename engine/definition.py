@@ -56,7 +56,7 @@ class State:
 
     __slots__ = ("name", "type", "raw", "next", "end", "input_path", "output_path", "result_path",
                  "parameters", "result_selector", "retriers", "catchers", "is_async", "comment",
-                 "jsonata")
+                 "jsonata", "entered_event", "exited_event", "handler")
 
     is_async_type = False
 
@@ -77,6 +77,9 @@ class State:
         self.retriers = tuple(Retrier.parse(r) for r in raw.get("Retry", ()))
         self.catchers = tuple(Catcher.parse(c) for c in raw.get("Catch", ()))
         self.is_async = self.is_async_type
+        self.entered_event = self.type + "StateEntered"
+        self.exited_event = self.type + "StateExited"
+        self.handler = None     # the interpreter picks and caches it on first use
         self.jsonata = None     # JSONata states: engine.jsonata_states.JsonataInfo (set by load)
 
 

@@ -26,12 +26,14 @@ from typing import Any
 from engine.definition import StateMachine, load
 from engine.errors import StatesError, Timeout
 from engine.history import DEFAULT_HISTORY_LIMIT, STATE_ENTERED, STATE_EXITED, Frame, History
-from engine.lifecycle import check_size, prefix_cause
+from engine.lifecycle import MAX_PAYLOAD_BYTES, check_size, prefix_cause
 from engine.paths import to_json
 from engine.ports import Cancellation, Clock, EventSink, SystemClock, TaskInvoker
 from engine.variables import VariableScope
 
 CHECKPOINT_VERSION = 1
+# Output texts up to this many characters cannot pass the payload limit (4 bytes per character).
+SMALL_PAYLOAD = MAX_PAYLOAD_BYTES // 4
 
 
 class ExecutionAborted(Exception):
@@ -332,7 +334,6 @@ class Interpreter:
             if cancellation is not None and cancellation.cancelled:
                 raise ExecutionAborted()
             state = states[name]
-            state_type = state.type
             if resume is not None and resume["state"] == name:
                 # Resuming inside a Parallel or Map: its Entered event is already recorded.
                 frame.entered_time = datetime.fromisoformat(resume["entered_time"])
@@ -342,26 +343,31 @@ class Interpreter:
             else:
                 frame.entered_time = now()
                 frame.retry_count = 0
-                frame.entered = history.link(frame, state_type + "StateEntered", STATE_ENTERED,
-                                             {"name": name, "input": text, "inputDetails": {"truncated": False}})
+                frame.entered = frame.prev = history.add(
+                    state.entered_event, frame.prev, STATE_ENTERED,
+                    {"name": name, "input": text, "inputDetails": {"truncated": False}})
             self.transitions += 1
-            handler = STATE_HANDLERS[state_type] if state.jsonata is None else JSONATA_HANDLERS[state_type]
+            handler = state.handler
+            if handler is None:
+                table = STATE_HANDLERS if state.jsonata is None else JSONATA_HANDLERS
+                handler = state.handler = table[state.type]
             try:
                 if state.is_async:
                     name, value = await handler(self, state, value, frame)
                 else:
                     name, value = handler(self, state, value, frame)
                 text = to_json(value)
-                check_size(text, state.name)
+                if len(text) > SMALL_PAYLOAD:
+                    check_size(text, state.name)
             except StatesError as exc:
                 if state.jsonata is not None:
                     record_evaluation_failed(frame, state, exc)
                 raise prefix_cause(exc, state.name, frame.entered) from None
             details = {"name": state.name, "output": text, "outputDetails": {"truncated": False}}
-            assigned = frame.variables.take_pending()
-            if assigned is not None:
-                details.update(assigned)
-            history.link(frame, state_type + "StateExited", STATE_EXITED, details)
+            variables = frame.variables
+            if variables.pending is not None:
+                details.update(variables.take_pending())
+            frame.prev = history.add(state.exited_event, frame.prev, STATE_EXITED, details)
             if name is None:
                 if is_top:
                     self.output_text = text

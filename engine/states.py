@@ -64,7 +64,9 @@ def handle_pass(ex: Any, state: Any, raw: Any, frame: Frame) -> tuple[str | None
         result = state.result
     else:
         result = effective_input(state, raw, scope)
-    jsonata_states.assign_jsonpath(state.raw.get("Assign"), result, scope)
+    assign = state.raw.get("Assign")
+    if assign:
+        jsonata_states.assign_jsonpath(assign, result, scope)
     return _next(state), apply_output_path(state, apply_result_path(state, raw, result), scope.context)
 
 
