@@ -104,8 +104,92 @@ def _walk(value: Any, steps: tuple[str, ...]) -> Any:
     return value
 
 
+_OPERAND = (r"\$[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+            r"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+            r"|'[^'\\]*'|\"[^\"\\]*\"")
+_BINARY = re.compile(rf"({_OPERAND})\s*(<=|>=|!=|[-+*/<>=])\s*({_OPERAND})")
+_ARITHMETIC = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+               "/": lambda a, b: a / b}
+_ORDERING = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+             ">=": lambda a, b: a >= b}
+
+
+def _operand(source: str) -> tuple | None:
+    """A fast-path operand: ("literal", v), ("states", steps) or ("variable", name, steps)."""
+    if source in _LITERALS:
+        return ("literal", _LITERALS[source])
+    if _NUMBER.fullmatch(source):
+        number = json.loads(source)
+        if isinstance(number, float) and number.is_integer() and abs(number) < 2 ** 53:
+            number = int(number)
+        return ("literal", number)
+    m = _SIMPLE_STRING.fullmatch(source)
+    if m:
+        return ("literal", m.group(1) if m.group(1) is not None else m.group(2))
+    m = _STATES_PATH.fullmatch(source)
+    if m:
+        steps = _steps(m.group(1))
+        return None if steps is None else ("states", steps)
+    m = _VARIABLE_PATH.fullmatch(source)
+    if m and m.group(1) not in ("states", *_RESERVED_STEPS):
+        steps = _steps(m.group(2))
+        return None if steps is None else ("variable", m.group(1), steps)
+    return None
+
+
+def _value(operand: tuple, states: Mapping[str, Any], variables: Any) -> Any:
+    """An operand's value, UNDEFINED, or _DEFER when only jsonata-python can tell."""
+    kind = operand[0]
+    if kind == "literal":
+        return operand[1]
+    if kind == "states":
+        return _walk(states, operand[1])
+    if variables is None:
+        return _DEFER
+    value = variables.get(operand[1], _NONE)
+    if value is _NONE:
+        return _DEFER       # maybe a function name, or undefined: the library knows
+    return _walk(value, operand[2])
+
+
+def _is_number(value: Any) -> bool:
+    t = type(value)
+    return t is int or t is float
+
+
+def _binary(op: str, left: Any, right: Any) -> Any:
+    """`left op right` for plain numbers and strings, else _DEFER (errors, odd types)."""
+    if op in _ARITHMETIC:
+        if not (_is_number(left) and _is_number(right)) or (op == "/" and right == 0):
+            return _DEFER
+        result = _ARITHMETIC[op](left, right)
+        if type(result) is float:
+            if not math.isfinite(result):
+                return _DEFER
+            if result.is_integer() and abs(result) < 2 ** 53:
+                result = int(result)
+        elif abs(result) >= 2 ** 53:
+            return _DEFER   # JavaScript numbers lose precision here; let the library decide
+        return result
+    if op in _ORDERING:
+        if (_is_number(left) and _is_number(right)) or (type(left) is str and type(right) is str):
+            return _ORDERING[op](left, right)
+        return _DEFER
+    # = and !=: only between values of one JSON type (JSONata: true = 1 is false).
+    same = ((_is_number(left) and _is_number(right)) or (type(left) is type(right) and type(left) in (str, bool))
+            or (left is None and right is None))
+    if not same:
+        return _DEFER
+    return (left == right) if op == "=" else (left != right)
+
+
 class Expression:
-    """One compiled JSONata expression (the text between `{%` and `%}`)."""
+    """One compiled JSONata expression (the text between `{%` and `%}`).
+
+    Literals, plain `$states…`/`$name…` paths over objects, and one binary operator between
+    two of those are evaluated directly; anything else, and any case where the direct route
+    would have to guess (arrays on the path, mixed types, errors), goes to jsonata-python.
+    """
 
     __slots__ = ("source", "_kind", "_data", "_jsonata")
 
@@ -118,44 +202,32 @@ class Expression:
 
     @staticmethod
     def _classify(source: str) -> tuple[str, Any]:
-        if source in _LITERALS:
-            return "literal", _LITERALS[source]
-        if _NUMBER.fullmatch(source):
-            number = json.loads(source)
-            if isinstance(number, float) and number.is_integer() and abs(number) < 2 ** 53:
-                number = int(number)
-            return "literal", number
-        m = _SIMPLE_STRING.fullmatch(source)
+        operand = _operand(source)
+        if operand is not None:
+            return "operand", operand
+        m = _BINARY.fullmatch(source)
         if m:
-            return "literal", m.group(1) if m.group(1) is not None else m.group(2)
-        m = _STATES_PATH.fullmatch(source)
-        if m:
-            steps = _steps(m.group(1))
-            if steps is not None:
-                return "states", steps
-        m = _VARIABLE_PATH.fullmatch(source)
-        if m and m.group(1) != "states":
-            steps = _steps(m.group(2))
-            if steps is not None:
-                return "variable", (m.group(1), steps)
+            left, right = _operand(m.group(1)), _operand(m.group(3))
+            if left is not None and right is not None:
+                return "binary", (left, m.group(2), right)
         return "jsonata", None
 
     def evaluate(self, states: Mapping[str, Any], variables: Any = None) -> Any:
         """The JSON value of the expression, or UNDEFINED; JSONata errors propagate."""
         kind = self._kind
-        if kind == "states":
-            result = _walk(states, self._data)
+        if kind == "operand":
+            result = _value(self._data, states, variables)
             if result is not _DEFER:
                 return result
-        elif kind == "literal":
-            return self._data
-        elif kind == "variable" and variables is not None:
-            name, steps = self._data
-            value = variables.get(name, _NONE)
-            if value is not _NONE:
-                result = _walk(value, steps)
-                if result is not _DEFER:
-                    return result
+        elif kind == "binary":
+            left, op, right = self._data
+            a = _value(left, states, variables)
+            if a is not _DEFER and a is not UNDEFINED:
+                b = _value(right, states, variables)
+                if b is not _DEFER and b is not UNDEFINED:
+                    result = _binary(op, a, b)
+                    if result is not _DEFER:
+                        return result
         if self._jsonata is None:
             self._jsonata = _parse(self.source)
         return _run(self._jsonata, states, variables)
@@ -363,16 +435,26 @@ def evaluate_expression(source: str, states: Mapping[str, Any], variables: Any =
                         field: str = "Output") -> Any:
     """Evaluate one expression (without delimiters) for `field`; undefined is an error."""
     try:
-        value = compile_expression(source).evaluate(states, variables)
+        expression = compile_expression(source)
+    except (JException, RecursionError, ValueError, TypeError, IndexError) as exc:
+        raise evaluation_error(source, field, exc) from None
+    return evaluate_compiled(expression, states, variables, field)
+
+
+def evaluate_compiled(expression: Expression, states: Mapping[str, Any], variables: Any,
+                      field: str) -> Any:
+    """Evaluate a compiled expression for `field`, raising AWS's errors."""
+    try:
+        value = expression.evaluate(states, variables)
     except JsonataEvaluationError:
         raise
     except _UnsupportedResult:
-        raise _fail(source, field, "returned an unsupported result type.") from None
+        raise _fail(expression.source, field, "returned an unsupported result type.") from None
     except (JException, SfnFunctionError, RecursionError, ValueError, TypeError,
             ArithmeticError, IndexError, KeyError) as exc:
-        raise evaluation_error(source, field, exc) from None
+        raise evaluation_error(expression.source, field, exc) from None
     if value is UNDEFINED:
-        raise undefined_error(source, field)
+        raise undefined_error(expression.source, field)
     return value
 
 
@@ -420,11 +502,16 @@ def _has_template(value: Any) -> bool:
 def _compile_value(value: Any, field: str) -> Callable[[Mapping[str, Any], Any], Any]:
     if is_template(value):
         source = template_expression(value)
-        # Parse now so a malformed expression fails here (validation reports it earlier).
-        compile_expression(source)
+        try:
+            expression = compile_expression(source)
+        except (JException, RecursionError, ValueError, TypeError, IndexError):
+            # Malformed: validation reports it; at run time it fails when evaluated.
+            def build_malformed(states, variables, source=source, field=field):
+                return evaluate_expression(source, states, variables, field=field)
+            return build_malformed
 
-        def build(states, variables, source=source, field=field):
-            return evaluate_expression(source, states, variables, field=field)
+        def build(states, variables, expression=expression, field=field):
+            return evaluate_compiled(expression, states, variables, field)
         return build
     if not _has_template(value):
         if isinstance(value, (dict, list)):

@@ -274,3 +274,42 @@ def test_states_binding_has_result_and_error_output_only_when_given():
 
 def test_compiled_expressions_are_cached():
     assert jm.compile_expression("$states.input.x + 41") is jm.compile_expression("$states.input.x + 41")
+
+
+# --- the fast paths agree with jsonata-python ---------------------------------------------------
+
+_FAST_STATES = jm.states_binding(
+    {"i": 3, "f": 1.5, "s": "abc", "t": "abd", "b": True, "n": None, "o": {"k": 2}, "l": [1, 2],
+     "big": 2 ** 52, "z": 0},
+    {"State": {"Name": "S"}},
+)
+_FAST_VARIABLES = VariableScope(values={"v": 4, "w": "x", "obj": {"k": [1]}, "nul": None})
+
+
+@pytest.mark.parametrize("source", [
+    "$states.input.i", "$states.input.o.k", "$states.input.l", "$states.input.missing",
+    "$states.input.s.x", "$states.input.n", "$states.context.State.Name", "$v", "$obj.k", "$nul",
+    "$nope", "$sum", "1", "-2.50", "1e3", "'a'", "\"b\"", "true", "null",
+    "$states.input.i + 1", "$states.input.i + $states.input.i", "$states.input.f * 2",
+    "$states.input.i / 2", "$states.input.i - 5", "$v * $states.input.f", "$states.input.big + $states.input.big",
+    "$states.input.i < 10000", "$states.input.i >= 3", "$states.input.s < $states.input.t",
+    "$states.input.s = 'abc'", "$states.input.i = 3.0", "$states.input.b = true", "$states.input.b = 1",
+    "$states.input.n = null", "$states.input.i != 4", "$w = 'x'", "$states.input.missing = 1",
+    "$states.input.missing + 1", "$states.input.l + 1", "$states.input.s + 1", "$states.input.i / $states.input.z",
+    "$states.input.i < 's'", "$states.input.l = 1", "$states.input.o.k+1", "1-1", "2--1",
+])
+def test_fast_paths_agree_with_the_library(source):
+    fast = jm.Expression(source)
+    slow = jm.Expression(source)
+    slow._kind = "jsonata"
+
+    def outcome(expression):
+        try:
+            return ("value", expression.evaluate(_FAST_STATES, _FAST_VARIABLES))
+        except Exception as exc:  # noqa: BLE001 - both sides must fail the same way
+            return ("error", getattr(exc, "error", type(exc).__name__))
+
+    a, b = outcome(fast), outcome(slow)
+    assert a == b
+    if a[0] == "value":
+        assert type(a[1]) is type(b[1])
