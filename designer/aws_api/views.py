@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from datetime import datetime
 
 from asgiref.sync import sync_to_async
@@ -49,8 +50,12 @@ async def root(request, **kwargs):
     """
     if request.method == "POST" and "HTTP_X_AMZ_TARGET" in request.META:
         if request.META["HTTP_X_AMZ_TARGET"] == TARGET_PREFIX + "GetActivityTask":
-            return await _long_poll(request)
-        return await sync_to_async(api)(request)
+            response = await _long_poll(request)
+        else:
+            response = await sync_to_async(api)(request)
+        # botocore reports this as ResponseMetadata.RequestId.
+        response["x-amzn-RequestId"] = str(uuid.uuid4())
+        return response
     return await sync_to_async(views.studio)(request, **kwargs)
 
 

@@ -65,6 +65,8 @@ def code_of(body: dict) -> str:
 def test_a_signed_request_succeeds(live_server, access_key):
     status, body = raw(live_server.url, b"{}")
     assert status == 200 and body == {"stateMachines": []}
+    client = make_client(live_server.url, ACCESS_KEY_ID, SECRET)
+    assert client.list_state_machines()["ResponseMetadata"]["RequestId"]
 
 
 def test_unsigned_request_is_missing_authentication_token(live_server, access_key):
