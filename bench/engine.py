@@ -5,8 +5,9 @@ Usage: .venv/bin/python bench/engine.py [workload ...] [--repeat N] [--profile N
 Reads ../shared/bench/workloads/manifest.json, runs each workload through `engine.run` with a
 virtual clock and no history limit, checks the number of state transitions against the
 manifest, and prints wall time and CPU time (best of N), transitions per second (by wall
-time) and peak traced memory (a separate run under tracemalloc, which is slower and so not
-timed).  On a busy machine the CPU column shows what the engine itself costs.
+time) and peak traced memory (separate runs under tracemalloc, which is slower and so not
+timed): with the history kept, and without it (`no-hist`, what the interpreter itself holds).
+On a busy machine the CPU column shows what the engine itself costs.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ GOAL_TPS = 50_000
 GOAL_TPS_WORKLOADS = ("pass_chain_1000", "choice_loop_10000")
 
 
-def run_once(definition: dict, input_text: str) -> engine.ExecutionResult:
-    return engine.run(definition, input_text, clock=VirtualClock(), history_limit=10**9)
+def run_once(definition: dict, input_text: str, keep_history: bool = True) -> engine.ExecutionResult:
+    return engine.run(definition, input_text, clock=VirtualClock(), history_limit=10**9, keep_history=keep_history)
 
 
 def main() -> int:
@@ -55,7 +56,7 @@ def main() -> int:
         pstats.Stats("/tmp/engine.prof").sort_stats("tottime").print_stats(25)
         return 0
     print(f"{'workload':<20} {'status':<10} {'transitions':>11} {'wall ms':>9} {'cpu ms':>8} {'trans/s':>10} "
-          f"{'peak MiB':>9} {'events':>7}  check")
+          f"{'peak MiB':>9} {'no-hist':>8} {'events':>7}  check")
     failures = 0
     for name in names:
         meta = manifest[name]
@@ -72,6 +73,10 @@ def main() -> int:
         run_once(definition, input_text)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        tracemalloc.start()
+        run_once(definition, input_text, keep_history=False)
+        _, bare_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
         tps = result.transitions / best if best else float("inf")
         checks = []
         if result.transitions != meta["expected_transitions"]:
@@ -85,7 +90,7 @@ def main() -> int:
         failures += bool(checks)
         print(f"{name:<20} {result.status:<10} {result.transitions:>11} {best * 1000:>9.1f} {best_cpu * 1000:>8.1f} "
               f"{tps:>10.0f} "
-              f"{peak / 2**20:>9.1f} {len(result.history):>7}  {'; '.join(checks) or 'ok'}")
+              f"{peak / 2**20:>9.1f} {bare_peak / 2**20:>8.1f} {len(result.history):>7}  {'; '.join(checks) or 'ok'}")
     return 1 if failures else 0
 
 
