@@ -182,6 +182,8 @@ def default_role_arn() -> str:
 def _merge_tags(existing: dict, tags: list[dict] | None) -> dict:
     merged = dict(existing)
     for tag in tags or []:
+        if tag.get("key") is None:
+            raise ValidationException("Tag keys must not be null")
         merged[tag["key"]] = tag.get("value", "")
     if len(merged) > MAX_TAGS:
         raise TooManyTags(f"Too many tags: the resource may have at most {MAX_TAGS} tags.", resource_name="")

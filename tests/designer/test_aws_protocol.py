@@ -206,3 +206,33 @@ def test_ensure_access_key_makes_a_known_key(django_user_model, live_server):
     services.ensure_access_key(admin, "test", "test")
     client = make_client(live_server.url, "test", "test")
     assert client.list_state_machines()["stateMachines"] == []
+
+
+FUZZ_VALUES = ["", "x", "arn:aws:states:us-east-1:000000000000:stateMachine:nope", "arn:aws:states:::", 0, -1, True]
+
+
+def test_every_operation_answers_odd_input_without_a_500(live_server, access_key):
+    from designer.aws_api import shapes
+
+    model = shapes.service_model()
+    for operation in sorted(model.operation_names):
+        if operation == "GetActivityTask":
+            continue  # long-polls for 60 s by design
+        shape = model.operation_model(operation).input_shape
+        members = list(shape.members) if shape is not None else []
+        bodies = [{}] + [{name: value for name in members} for value in FUZZ_VALUES]
+        bodies += [{name: [{}] for name in members}, {name: {} for name in members}]
+        for body in bodies:
+            status, answer = raw(live_server.url, json.dumps(body).encode(), target=f"AWSStepFunctions.{operation}")
+            assert status < 500, (operation, body, answer)
+            if status >= 400:
+                assert "__type" in answer and "message" in answer, (operation, body, answer)
+
+
+def test_a_tag_without_a_key_is_a_validation_exception(live_server, access_key):
+    client = make_client(live_server.url, ACCESS_KEY_ID, SECRET)
+    arn = client.create_activity(name="a")["activityArn"]
+    status, body = raw(
+        live_server.url, json.dumps({"resourceArn": arn, "tags": [{}]}).encode(), target="AWSStepFunctions.TagResource"
+    )
+    assert status == 400 and code_of(body) == "ValidationException"
