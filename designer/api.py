@@ -441,3 +441,19 @@ def executions_stop(request, execution_id: int, payload: ExecutionStopIn):
 )
 def executions_redrive(request, execution_id: int, payload: ExecutionStopIn | None = None):
     return _execution(services.execution_redrive(execution=_get_execution(request, execution_id)))
+
+
+# ─── activities ──────────────────────────────────────────────────────────────────────────────
+
+
+class ActivityOut(Schema):
+    name: str
+    arn: str
+    created: datetime
+
+
+@api.get("/activities", response=list[ActivityOut], tags=["activities"])
+def activities_list(request):
+    from designer.models import Activity
+
+    return [{"name": a.name, "arn": a.arn, "created": a.created} for a in Activity.objects.filter(owner=request.user)]

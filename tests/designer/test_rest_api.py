@@ -220,3 +220,10 @@ def test_openapi_schema_is_served(client):
     schema = client.get("/api/openapi.json").json()
     assert "/api/machines" in schema["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_activities_are_listed(client, user):
+    services.activity_create(owner=user, region="us-east-1", name="approve")
+    assert [(a["name"], a["arn"]) for a in client.get("/api/activities").json()] == [
+        ("approve", "arn:aws:states:us-east-1:000000000000:activity:approve")
+    ]
