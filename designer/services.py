@@ -394,9 +394,7 @@ def state_machine_version_delete(*, version: StateMachineVersion) -> None:
                 f"Version to be deleted must not be referenced by an alias. Current list of aliases referencing "
                 f"this version: [{alias.name}]"
             )
-    revision = version.revision
     version.delete()
-    del revision
 
 
 def _routes(machine: StateMachine, routing_configuration: list[dict]) -> list[dict]:
