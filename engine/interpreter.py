@@ -98,6 +98,7 @@ class Interpreter:
         on_checkpoint: Callable[[dict], None] | None = None,
         checkpoint: dict | None = None,
         input_text: str | None = None,
+        redrive: bool = False,
     ):
         self.machine: StateMachine = load(definition)
         self.clock = clock or SystemClock()
@@ -120,6 +121,10 @@ class Interpreter:
             input = _loads(input_text)
             self.start_date = datetime.fromisoformat(meta["start_date"])
             self.redrive_count = meta.get("redrive_count", 0)
+            if redrive:
+                # RedriveExecution: restart the state that failed, afresh (AWS counts redrives
+                # in the context object and records ExecutionRedriven).
+                self.redrive_count += 1
             self.history.last_id = checkpoint["last_event_id"]
             self.top.prev = checkpoint["prev"]
             self.top.variables = VariableScope.from_checkpoint(checkpoint.get("variables"))
@@ -146,9 +151,14 @@ class Interpreter:
         self.cause: str | None = None
         self.stop_date: datetime | None = None
         self.transitions = 0
+        self.redrive = redrive
         if checkpoint is not None:
             self.next_state = checkpoint["state"]
             self.current_input = checkpoint["input"]
+            if redrive:
+                if checkpoint["status"] not in ("FAILED", "TIMED_OUT", "ABORTED") or self.next_state is None:
+                    raise ValueError("only a FAILED, TIMED_OUT or ABORTED execution can be redriven")
+                self.resume_nested = None
 
     # -- the context object ($$) ------------------------------------------------------------
 
@@ -235,6 +245,10 @@ class Interpreter:
             })
             if self.on_checkpoint is not None:
                 self.on_checkpoint(self.checkpoint())
+        elif self.redrive:
+            self.top.prev = history.add("ExecutionRedriven", history.last_id, "executionRedrivenEventDetails",
+                                        {"redriveCount": self.redrive_count})
+            self.status = "RUNNING"
         try:
             if self.machine.timeout_seconds is not None:
                 output = await self._with_machine_timeout()
@@ -266,7 +280,10 @@ class Interpreter:
             })
             del output
         self.stop_date = self.clock.now()
-        self.next_state = None
+        if self.status == "SUCCEEDED":
+            self.next_state = None
+        # Otherwise the checkpoint keeps the state that did not finish and its input, so that
+        # the execution can be redriven from there.
         if self.on_checkpoint is not None:
             self.on_checkpoint(self.checkpoint())
         return self.result()

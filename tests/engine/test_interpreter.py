@@ -203,3 +203,38 @@ def test_a_big_top_level_map_saves_progress_a_bounded_number_of_times():
     assert len(nested[-1]["done"]) == 2000
     sizes = [len(n["done"]) for n in nested]
     assert sizes == sorted(sizes)
+
+
+def test_redrive_restarts_a_failed_execution_at_the_state_that_failed():
+    checkpoints = []
+    attempts = []
+
+    def flaky(event):
+        attempts.append(event)
+        if len(attempts) == 1:
+            raise RuntimeError("first time fails")
+        return {"redrives": event["redrives"]}
+
+    definition = machine(
+        ("A", {"Type": "Pass", "Result": 1, "ResultPath": "$.a"}),
+        ("B", {"Type": "Task", "Resource": "fn", "Parameters": {"redrives.$": "$$.Execution.RedriveCount"},
+               "ResultPath": "$.b"}),
+    )
+    failed = execute(definition, {}, handlers={"fn": flaky}, on_checkpoint=checkpoints.append)
+    assert failed.status == "FAILED"
+    final = json.loads(json.dumps(checkpoints[-1]))
+    assert (final["status"], final["state"]) == ("FAILED", "B")
+
+    redriven = engine.run(definition, handlers={"fn": flaky}, checkpoint=final, redrive=True, clock=VirtualClock())
+    assert json.loads(redriven.output) == {"a": 1, "b": {"redrives": 1}}
+    assert redriven.history[0]["type"] == "ExecutionRedriven"
+    assert redriven.history[0]["executionRedrivenEventDetails"] == {"redriveCount": 1}
+    assert redriven.history[0]["id"] == len(failed.history) + 1
+    assert redriven.history[1]["type"] == "TaskStateEntered"
+
+
+def test_only_a_finished_unsuccessful_execution_can_be_redriven():
+    checkpoints = []
+    execute(machine(("A", {"Type": "Pass"})), on_checkpoint=checkpoints.append)
+    with pytest.raises(ValueError):
+        engine.run(machine(("A", {"Type": "Pass"})), checkpoint=checkpoints[-1], redrive=True)
