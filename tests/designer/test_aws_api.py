@@ -473,3 +473,40 @@ def test_map_run_operations_answer_without_a_500(sfn, machine):
     assert sfn.list_map_runs(executionArn=started["executionArn"])["mapRuns"] == []
     with pytest.raises(sfn.exceptions.ResourceNotFound):
         sfn.describe_map_run(mapRunArn=f"arn:aws:states:us-east-1:{ACCOUNT}:mapRun:machine/m:a:b")
+
+
+def test_runtime_hooks_contract(sfn, machine, role_arn, monkeypatch):
+    """What designer.runtime receives: dispatch, cancel, task_token_completed, run_sync."""
+    import sys
+    import types
+
+    calls = []
+    runtime = types.ModuleType("designer.runtime")
+    runtime.dispatch = lambda execution: calls.append(("dispatch", execution.name, execution.status))
+    runtime.cancel = lambda execution: calls.append(("cancel", execution.name, execution.status))
+    runtime.task_token_completed = lambda task: calls.append(("task", task.token, task.status))
+    runtime.run_sync = lambda request: {
+        "executionArn": request["execution_arn"],
+        "startDate": 0,
+        "stopDate": 0,
+        "status": "SUCCEEDED",
+        "output": request["input"],
+    }
+    monkeypatch.setitem(sys.modules, "designer.runtime", runtime)
+
+    arn = sfn.start_execution(stateMachineArn=machine, name="h")["executionArn"]
+    row = Execution.objects.get(arn=arn)
+    TaskToken.objects.create(token="t", execution=row, state_name="Hello")
+    sfn.send_task_success(taskToken="t", output="{}")
+    sfn.stop_execution(executionArn=arn)
+    Execution.objects.filter(pk=row.pk).update(status=ExecutionStatus.FAILED)
+    sfn.redrive_execution(executionArn=arn)
+    assert calls == [
+        ("dispatch", "h", "RUNNING"),
+        ("task", "t", "SUCCEEDED"),
+        ("cancel", "h", "ABORTED"),
+        ("dispatch", "h", "RUNNING"),
+    ]
+    express = sfn.create_state_machine(name="x", definition=definition_text(), roleArn=role_arn, type="EXPRESS")
+    result = sfn.start_sync_execution(stateMachineArn=express["stateMachineArn"], input='{"k": 1}')
+    assert result["status"] == "SUCCEEDED" and result["output"] == '{"k": 1}'
