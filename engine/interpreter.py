@@ -265,7 +265,12 @@ class Interpreter:
             self.status, self.error = "TIMED_OUT", "States.Timeout"
             details = {"error": "States.Timeout"}
             history.add("ExecutionTimedOut", self.top.prev, "executionTimedOutEventDetails", details)
-        except StatesError as exc:
+        except Exception as failure:
+            # A StatesError is the execution's failure; anything else is a fault in the engine
+            # or its ports, which must still end the execution (as States.Runtime) rather than
+            # leave it running forever.
+            exc = failure if isinstance(failure, StatesError) else StatesError(
+                f"Internal error: {type(failure).__name__}: {failure}", error="States.Runtime")
             self.status, self.error, self.cause = "FAILED", exc.error, exc.cause
             details = {}
             if exc.error is not None:

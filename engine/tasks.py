@@ -136,10 +136,17 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
         call = ex.invoker.invoke(request)
         if beats is not None:
             call = _with_heartbeat(ex, call, heartbeat, beats)
-        if timeout is not None:
-            result = await ex.with_timeout(call, timeout)
-        else:
-            result = await call
+        try:
+            if timeout is not None:
+                result = await ex.with_timeout(call, timeout)
+            else:
+                result = await call
+        except StatesError:
+            raise
+        except Exception as failure:  # an invoker's own failure is the task's failure
+            error = getattr(failure, "error", None)
+            raise StatesError(str(failure), error=error if isinstance(error, str) else type(failure).__name__) \
+                from failure
     except StatesError as exc:
         mark_started()
         timed = exc.error in ("States.Timeout", "States.HeartbeatTimeout")

@@ -238,3 +238,19 @@ def test_only_a_finished_unsuccessful_execution_can_be_redriven():
     execute(machine(("A", {"Type": "Pass"})), on_checkpoint=checkpoints.append)
     with pytest.raises(ValueError):
         engine.run(machine(("A", {"Type": "Pass"})), checkpoint=checkpoints[-1], redrive=True)
+
+
+def test_an_invoker_failure_that_is_not_a_states_error_fails_the_task():
+    class BrokenInvoker:
+        async def invoke(self, request):
+            raise ConnectionError("socket closed")
+
+    result = execute(machine(("T", {"Type": "Task", "Resource": "fn"})), invoker=BrokenInvoker())
+    assert (result.status, result.error, result.cause) == ("FAILED", "ConnectionError", "socket closed")
+
+
+def test_an_internal_fault_fails_the_execution_instead_of_escaping():
+    definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Missing"}}}
+    result = execute(definition)
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert result.history[-1]["type"] == "ExecutionFailed"
