@@ -365,6 +365,7 @@ class Interpreter:
             else:
                 frame.entered_time = now()
                 frame.retry_count = 0
+                frame.task_token = None
                 frame.entered = frame.prev = history.add(
                     state.entered_event, frame.prev, STATE_ENTERED,
                     {"name": name, "input": text, "inputDetails": {"truncated": False}})

@@ -313,3 +313,16 @@ def test_a_result_that_is_not_json_fails_like_the_lambda_runtime():
     result = execute(machine(("T", {"Type": "Task", "Resource": "fn"})), handlers={"fn": lambda e: {1, 2}})
     assert result.error == "Runtime.MarshalError"
     assert result.cause.startswith("Unable to marshal response:")
+
+
+def test_each_callback_task_gets_its_own_task_token():
+    resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+    seen = []
+
+    def handler(event):
+        seen.append(event["token"])
+        return event["token"]
+
+    task = {"Type": "Task", "Resource": resource, "Parameters": {"token.$": "$$.Task.Token"}}
+    execute(machine(("T1", task), ("T2", task)), handlers={resource: handler})
+    assert len(seen) == 2 and seen[0] != seen[1] and all(seen)
