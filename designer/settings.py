@@ -97,6 +97,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (the API, the execution runtime) write at once: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Write transactions take the write lock at BEGIN (waiting up to `timeout`): a request and the
+    # execution runtime that both read before writing would otherwise deadlock and one would get
+    # "database is locked" at once. WAL lets readers run beside the writer.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -170,9 +170,6 @@ class ServerInvoker:
             heartbeat_seconds=request.heartbeat_seconds, rearm=rearm,
         )
         scope.consumed_tokens.add(token)
-        interpreter = scope.interpreter
-        if interpreter is not None and hasattr(interpreter, "record_token"):
-            interpreter.record_token(request.state_name, token)
         mark_started = request.extra.get("mark_started")
         started = False
         try:

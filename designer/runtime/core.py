@@ -33,7 +33,7 @@ from django.db import connection
 from django.utils import timezone
 
 from designer.runtime import store, wake
-from designer.runtime.durable import BufferSink, DurableInterpreter
+from designer.runtime.durable import FLIGHT, BufferSink, DurableInterpreter
 from engine.interpreter import Interpreter, iso_time
 from engine.ports import Cancellation
 
@@ -293,7 +293,9 @@ class Runtime:
                 return None
             anchor = copy.deepcopy(anchor)
             anchor.pop("redrive", None)
-            anchor["in_flight"] = None  # the failed state runs again from its Entered event
+            if (anchor.get("nested") or {}).get(FLIGHT):
+                anchor["nested"] = None  # the failed Task runs again from its Entered event
+            # A Parallel/Map record stays: only its failed or unfinished branches and iterations run.
             anchor["status"] = "RUNNING"
             anchor["execution"]["redrive_count"] = record.redrive_count
             redriven = record.last_event_id + 1
@@ -359,7 +361,7 @@ class Runtime:
                     if not sink.events or run.lost or run.cancellation.cancelled:
                         continue
                     events = sink.drain()
-                    cp = interpreter.checkpoint()
+                    cp = interpreter.flight_checkpoint()
                     ok = await self.db(store.save_step, record.id, self.owner, events, cp, self.lease_seconds)
                 if not ok:
                     run.lost = True
@@ -372,11 +374,13 @@ class Runtime:
             result = await run.body
         except asyncio.CancelledError:
             result = None
-        finally:
-            flush_task.cancel()
         if result is None or run.lost or run.cancellation.cancelled:
+            flush_task.cancel()
             return  # stopped or taken over: the row is someone else's now
         async with write_lock:
+            # A step write in progress has finished (it holds the lock while writing); the
+            # flusher may go now, and the rest is written with the final status.
+            flush_task.cancel()
             events = sink.drain()
             final = interpreter.checkpoint()
             if result.status != "SUCCEEDED" and anchor[0] is not None:

@@ -1,16 +1,18 @@
-"""The interpreter as the server runs it: checkpoints that also describe a state in flight.
+"""The interpreter as the server runs it: checkpoints that also describe a Task or Wait in flight.
 
-`engine.interpreter.Interpreter` checkpoints between top-level states. A server must also
-persist while a state waits (a Wait of an hour, an activity nobody has picked up yet), so that
-the events already shown stay the truth and a restart continues instead of starting over.
-`DurableInterpreter` adds, without changing the engine:
+`engine.interpreter.Interpreter` checkpoints between top-level states and, inside a top-level
+Parallel or Map, after each finished branch or iteration (`nested`, engine.branches); resuming a
+`nested` record re-enters that state without writing its Entered event again. A server must
+also persist while a Task or Wait state waits (a Wait of an hour, an activity nobody has picked
+up yet), so that the events already shown stay the truth and a restart continues them.
+`DurableInterpreter.flight_checkpoint()` adds, without changing the engine, a `nested` record of
+the same shape for the top-level state in flight when it is not a Parallel or Map:
 
-- `in_flight` in the checkpoint: the top-level state that has been entered and not yet exited
-  (its name, Type, Entered event id and time, and the task token it handed out);
-- resuming such a checkpoint does not write the state's Entered event again: the state's
-  handler runs again from the top (a Task in flight runs again: at-least-once), and a Wait with
-  Seconds/SecondsPath only waits for what is left of its deadline (Entered time + seconds);
-- each Entered event clears its frame's task token, so every Task entry gets a fresh token.
+- resuming it does not write the state's Entered event again; the state's handler runs again
+  from the top (a Task in flight runs again: at-least-once) with the same task token, and a Wait
+  with Seconds/SecondsPath only waits for what is left of Entered time + seconds.
+It is valid at any point where the interpreter awaits: at such a point the top-level state
+`next_state` has been entered (`top.entered`) and has not exited.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from engine.history import History
 from engine.interpreter import Interpreter
+
+FLIGHT = "flight"  # marks our records apart from the engine's Parallel/Map progress records
 
 
 class BufferSink:
@@ -39,68 +42,55 @@ class BufferSink:
         return events
 
 
-class _TrackingHistory(History):
-    __slots__ = ("ex",)
-
-    def link(self, frame: Any, type_: str, details_key: str | None = None, details: Any = None) -> int:
-        ex = self.ex
-        if type_.endswith("StateEntered"):
-            frame.task_token = None
-            if frame is ex.top:
-                resume = ex.resume_in_flight
-                if resume is not None and details and details.get("name") == resume["state"]:
-                    # The state was entered before the restart: its Entered event is history already.
-                    ex.resume_in_flight = None
-                    frame.entered_time = datetime.fromisoformat(resume["entered_time"])
-                    frame.task_token = resume.get("token")
-                    ex.in_flight = dict(resume)
-                    return resume["entered"]
-                event_id = super().link(frame, type_, details_key, details)
-                ex.in_flight = {
-                    "state": details["name"], "type": type_[: -len("StateEntered")], "entered": event_id,
-                    "entered_time": frame.entered_time.isoformat(),
-                }
-                return event_id
-        elif type_.endswith("StateExited") and frame is ex.top:
-            event_id = super().link(frame, type_, details_key, details)
-            ex.in_flight = None
-            return event_id
-        return super().link(frame, type_, details_key, details)
-
-
 class DurableInterpreter(Interpreter):
     """An Interpreter whose checkpoints can be taken at any point where it awaits."""
 
     def __init__(self, definition: Any, input: Any = None, *, checkpoint: dict | None = None,
                  extra_checkpoint: dict | None = None, **kwargs: Any):
         super().__init__(definition, input, checkpoint=checkpoint, **kwargs)
-        old = self.history
-        tracking = _TrackingHistory(old.sink, old.now, old.limit, old.keep, old.last_id)
-        tracking.ex = self
-        self.history = tracking
-        self.top.history = tracking
-        self.in_flight: dict | None = None
-        self.resume_in_flight: dict | None = (checkpoint or {}).get("in_flight")
         self.extra_checkpoint = dict(extra_checkpoint or {})
+        flight = (checkpoint or {}).get("nested")
+        self.resumed_flight = flight if flight and flight.get(FLIGHT) else None
+        if self.resumed_flight is not None:
+            # The Task re-runs with the token it handed out, so a SendTaskSuccess that arrived
+            # while the server was down (or arrives later) still reaches it.
+            self.top.task_token = self.resumed_flight.get("token")
 
     def checkpoint(self) -> dict:
         cp = super().checkpoint()
-        cp["in_flight"] = dict(self.in_flight) if self.in_flight is not None and self.status == "RUNNING" else None
         cp.update(self.extra_checkpoint)
         return cp
 
-    def record_token(self, state_name: str, token: str) -> None:
-        """Remember the token a top-level Task handed out, so a restart waits on the same one."""
-        if self.in_flight is not None and self.in_flight["state"] == state_name:
-            self.in_flight["token"] = token
+    def in_flight(self) -> str | None:
+        """The top-level state between its Entered and Exited events, if any."""
+        if self.status != "RUNNING" or self.next_state is None or not self.top.entered:
+            return None
+        return self.next_state
+
+    def flight_checkpoint(self) -> dict:
+        """`checkpoint()` plus a record of the top-level Task/Wait in flight (see the module doc)."""
+        cp = self.checkpoint()
+        name = self.in_flight()
+        if cp.get("nested") is None and name is not None and self.top.entered_time is not None:
+            cp["nested"] = {
+                FLIGHT: True, "state": name, "entered": self.top.entered,
+                "entered_time": self.top.entered_time.isoformat(), "retry_count": self.top.retry_count,
+                "prev": self.top.prev, "token": self.top.task_token,
+            }
+        return cp
 
     async def sleep(self, seconds: float) -> None:
-        flight = self.in_flight
-        if flight is not None and flight["type"] == "Wait":
-            state = self.machine.states.get(flight["state"])
+        name = self.in_flight()
+        if name is not None and self.nested is None:
+            state = self.machine.states.get(name)
             # A Wait with Seconds/SecondsPath ends at Entered + seconds, also after a restart
             # (Timestamp waits are absolute already; a Wait state has no Retry to confuse this with).
-            if state is not None and state.timestamp is None and state.timestamp_path is None:
-                entered = datetime.fromisoformat(flight["entered_time"])
-                seconds = max(0.0, seconds - (self.clock.now() - entered).total_seconds())
+            if (state is not None and state.type == "Wait" and getattr(state, "timestamp", None) is None
+                    and getattr(state, "timestamp_path", None) is None and self.top.entered_time is not None):
+                elapsed = (self.clock.now() - self.top.entered_time).total_seconds()
+                seconds = max(0.0, seconds - elapsed)
         await super().sleep(seconds)
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
