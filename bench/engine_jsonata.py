@@ -105,7 +105,7 @@ def bench(repeat: int = 5) -> int:
     """Run both versions of each workload and print their figures; non-zero when a check fails."""
     manifest = json.loads((WORKLOADS / "manifest.json").read_text())
     print(f"{'workload':<20} {'mode':<9} {'status':<10} {'transitions':>11} {'wall ms':>9} {'cpu ms':>8} "
-          f"{'trans/s':>10}  check")
+          f"{'trans/s':>10} {'cpu t/s':>10}  check")
     failures = 0
     for name in NAMES:
         jsonpath = json.loads((WORKLOADS / f"{name}.asl.json").read_text())
@@ -115,7 +115,8 @@ def bench(repeat: int = 5) -> int:
         outputs = {}
         for mode, definition in (("JSONPath", jsonpath), ("JSONata", jsonata)):
             wall, cpu, result = _best(definition, input_text, repeat)
-            rates[mode] = result.transitions / wall if wall else float("inf")
+            # The ratio uses CPU time: on a shared machine wall time mostly measures the neighbours.
+            rates[mode] = result.transitions / cpu if cpu else float("inf")
             outputs[mode] = result.output
             checks = []
             if result.transitions != manifest[name]["expected_transitions"]:
@@ -124,7 +125,7 @@ def bench(repeat: int = 5) -> int:
                 checks.append(f"{result.error}: {result.cause}")
             if mode == "JSONata":
                 ratio = rates["JSONata"] / rates["JSONPath"]
-                checks.append(f"{ratio:.2f}x JSONPath")
+                checks.append(f"{ratio:.2f}x JSONPath (CPU)")
                 if ratio < GOAL_RATIO:
                     checks.append(f"below {GOAL_RATIO:.2f}x")
                     failures += 1
@@ -132,7 +133,8 @@ def bench(repeat: int = 5) -> int:
                     checks.append("output differs from JSONPath")
                     failures += 1
             print(f"{name:<20} {mode:<9} {result.status:<10} {result.transitions:>11} {wall * 1000:>9.1f} "
-                  f"{cpu * 1000:>8.1f} {rates[mode]:>10.0f}  {'; '.join(checks) or 'ok'}")
+                  f"{cpu * 1000:>8.1f} {result.transitions / wall:>10.0f} {rates[mode]:>10.0f}  "
+                  f"{'; '.join(checks) or 'ok'}")
     return 1 if failures else 0
 
 
