@@ -32,6 +32,11 @@ def connect(page, source, handle, target):
     page.mouse.up()
 
 
+def wait_for_layout(page):
+    """Wait until the editor's first ELK layout is on screen (nodes stop moving)."""
+    page.wait_for_function("performance.getEntriesByName('statecraft:layout-ready').length > 0")
+
+
 def machine_definition(studio_api, name):
     return studio_api.get(f"/api/machines/{name}")["definition"]
 
@@ -264,6 +269,7 @@ def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, st
     page = logged_in_page
     page.goto("/machines/nested-edits/")
     expect(state(page, "Left")).to_be_visible()
+    wait_for_layout(page)
 
     group = page.locator('.react-flow__node[data-id="Fan[0]"]').bounding_box()
     canvas = page.get_by_test_id("canvas").bounding_box()
@@ -344,3 +350,29 @@ def test_import_a_cloudformation_template_definition_string(logged_in_page, tmp_
     page.get_by_test_id("toggle-code").click()
     page.get_by_test_id("format-yaml").click()
     expect(page.get_by_test_id("code-view")).to_contain_text("Seconds: 1")
+
+
+def test_reconnect_an_edge_by_dragging_its_end(logged_in_page, studio_api):
+    definition = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "C"}], "Default": "B"},
+            "B": {"Type": "Succeed"},
+            "C": {"Type": "Fail", "Error": "X"},
+        },
+    }
+    studio_api.post("/api/machines", {"name": "reconnects", "definition": definition})
+    page = logged_in_page
+    page.goto("/machines/reconnects/")
+    expect(page.get_by_test_id("rf__edge-A->default->B")).to_be_attached()
+    wait_for_layout(page)
+    anchor = page.locator('[data-testid="rf__edge-A->default->B"] .react-flow__edgeupdater-target').bounding_box()
+    target = state(page, "C").locator('.react-flow__handle[data-handleid="in"]').bounding_box()
+    # Grab the reconnect anchor just above the target handle (the handle itself sits on top).
+    page.mouse.move(anchor["x"] + anchor["width"] / 2, anchor["y"] + 3)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 3, target["y"] + 3, steps=10)
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2, steps=3)
+    page.mouse.up()
+    expect(page.get_by_test_id("rf__edge-A->default->C")).to_be_attached()
+    expect(page.get_by_test_id("rf__edge-A->default->B")).to_have_count(0)

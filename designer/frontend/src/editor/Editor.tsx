@@ -187,6 +187,21 @@ function EditorBody() {
     return best ?? { path: [] };
   }, [graph, flow]);
 
+  // While a palette item is dragged over an edge, the edge lights up: dropping inserts there.
+  const hovered = useRef<string | null>(null);
+  const highlightEdge = (id: string | null) => {
+    if (hovered.current === id) return;
+    const root = canvasRef.current;
+    if (hovered.current) root?.querySelector(`.react-flow__edge[data-id="${CSS.escape(hovered.current)}"]`)?.classList.remove("drop-hover");
+    if (id) root?.querySelector(`.react-flow__edge[data-id="${CSS.escape(id)}"]`)?.classList.add("drop-hover");
+    hovered.current = id;
+  };
+  const onDragOver = (e: DragEvent) => {
+    e.preventDefault();
+    e.dataTransfer.dropEffect = "copy";
+    highlightEdge(dropTargetAt(e.clientX, e.clientY).edge?.id ?? null);
+  };
+
   const onDrop = (e: DragEvent) => {
     const id = e.dataTransfer.getData(PALETTE_MIME) || e.dataTransfer.getData("text/plain");
     const item = PALETTE.find((p) => p.id === id);
@@ -227,7 +242,7 @@ function EditorBody() {
       <div className="editor-body">
         <Palette onAdd={onPaletteClick} />
         <div className="canvas-column">
-          <div className="canvas" data-testid="canvas" ref={canvasRef} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; }} onDrop={onDrop}>
+          <div className="canvas" data-testid="canvas" ref={canvasRef} onDragOver={onDragOver} onDragLeave={() => highlightEdge(null)} onDrop={(e) => { highlightEdge(null); onDrop(e); }}>
             <Diagram
               graph={graph}
               overlay={overlay}
