@@ -178,19 +178,18 @@ def assign_jsonpath(assign: dict | None, result: Any, scope: Any) -> None:
     variables = _variables(scope)
     view = Scope(result, scope.context, variables)
 
-    def resolve(path: str) -> Any:
-        from engine.errors import PathNotFound, Runtime
-        try:
-            return view.resolve(path)
-        except PathNotFound:
-            raise Runtime(
-                f"The JSONPath '{path}' specified for the field 'Assign' could not be found in the "
-                f"input '{to_json_text(result)}'") from None
-
     def intrinsic(expression: str) -> Any:
         return evaluate_intrinsic(expression, view.resolve)
 
-    _complete(variables, evaluate_jsonpath_assign(assign, resolve, intrinsic))
+    from engine.errors import PathNotFound, Runtime
+    try:
+        assigned = evaluate_jsonpath_assign(assign, view.resolve, intrinsic)
+    except PathNotFound as exc:
+        # Worded like Parameters' error (engine.payload), naming the `key.$` field.
+        raise Runtime(
+            f"The JSONPath '{exc.path}' specified for the field '{getattr(exc, 'field', 'Assign')}' "
+            f"could not be found in the input '{to_json_text(result)}'") from None
+    _complete(variables, assigned)
 
 
 # --- EvaluationFailed ----------------------------------------------------------------------

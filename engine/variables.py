@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from engine.errors import DataLimitExceeded, StatesError
+from engine.errors import DataLimitExceeded, PathNotFound, StatesError
 
 _MISSING: Any = object()
 
@@ -244,7 +244,11 @@ def _jsonpath_object(obj: Mapping[str, Any], resolve, intrinsic) -> dict[str, An
             if value.startswith("States.") and intrinsic is not None:
                 out[target] = intrinsic(value)
             else:
-                out[target] = resolve(value)
+                try:
+                    out[target] = resolve(value)
+                except PathNotFound as exc:
+                    exc.field = key     # the caller words the error with the field's name
+                    raise
         else:
             out[key] = _jsonpath_value(value, resolve, intrinsic)
     return out

@@ -329,3 +329,10 @@ def test_variables_survive_a_checkpoint_and_resume():
 def test_step_functions_functions_inside_a_state(expression, expected):
     assert output(execute(machine(("P", {"Type": "Pass", "Output": "{% " + expression + " %}"}),
                                   **JSONATA))) == expected
+
+
+def test_jsonpath_assign_with_a_missing_path_fails_naming_the_field():
+    result = execute(machine(("A", {"Type": "Pass", "Assign": {"v.$": "$.missing"}})), {"a": 1})
+    assert result.status == "FAILED" and result.error == "States.Runtime"
+    assert result.cause.endswith(
+        "The JSONPath '$.missing' specified for the field 'v.$' could not be found in the input '{\"a\":1}'")
