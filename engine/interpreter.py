@@ -27,13 +27,15 @@ from engine.definition import StateMachine, load
 from engine.errors import StatesError, Timeout
 from engine.history import DEFAULT_HISTORY_LIMIT, STATE_ENTERED, STATE_EXITED, Frame, History
 from engine.lifecycle import MAX_PAYLOAD_BYTES, check_size, prefix_cause
-from engine.paths import to_json
+from engine.paths import to_json, to_json_sharing
 from engine.ports import Cancellation, Clock, EventSink, SystemClock, TaskInvoker
 from engine.variables import VariableScope
 
 CHECKPOINT_VERSION = 1
 # Output texts up to this many characters cannot pass the payload limit (4 bytes per character).
 SMALL_PAYLOAD = MAX_PAYLOAD_BYTES // 4
+# After a state whose input text was this long, build the output text reusing big subtrees.
+BIG_TEXT = 16 * 1024
 
 
 class ExecutionAborted(Exception):
@@ -379,7 +381,7 @@ class Interpreter:
                     name, value = await handler(self, state, value, frame)
                 else:
                     name, value = handler(self, state, value, frame)
-                text = to_json(value)
+                text = to_json(value) if len(text) < BIG_TEXT else to_json_sharing(value)
                 if len(text) > SMALL_PAYLOAD:
                     check_size(text, state.name)
             except StatesError as exc:

@@ -168,6 +168,38 @@ def _make_dumps() -> Any:
 
 _dumps = _make_dumps()
 
+# JSON text of big subtrees, by identity.  Values are never mutated in place (see the module
+# docstring), so a subtree that a ResultPath merge carried over unchanged has the same text.
+_memo: dict[int, tuple[Any, str]] = {}
+_MEMO_MIN_CHARS = 4096
+_MEMO_SIZE = 32
+
+
+def to_json_sharing(value: Any) -> str:
+    """Like `to_json`, reusing the text of big subtrees seen before (for big payloads).
+
+    Only the top level is taken apart: a state's output is usually its input with one field
+    set, so the other fields are the very same objects as before.
+    """
+    if type(value) is not dict:
+        return _dumps(value)
+    parts = []
+    for key, child in value.items():
+        if type(child) is dict or type(child) is list:
+            entry = _memo.get(id(child))
+            if entry is not None and entry[0] is child:
+                text = entry[1]
+            else:
+                text = _dumps(child)
+                if len(text) >= _MEMO_MIN_CHARS:
+                    if len(_memo) >= _MEMO_SIZE:
+                        del _memo[next(iter(_memo))]
+                    _memo[id(child)] = (child, text)
+        else:
+            text = _dumps(child)
+        parts.append(_dumps(key) + ":" + text)
+    return "{" + ",".join(parts) + "}"
+
 
 def set_path(root: Any, path: str, value: Any) -> Any:
     """A copy of `root` with `value` placed at reference path `path` (a ResultPath).
