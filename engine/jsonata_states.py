@@ -382,7 +382,11 @@ def _map_run_class():
             ex, state, frame = self.ex, self.state, self.frame
             extra = {"Map": {"Item": {"Index": index, "Value": self.items[index]}}}
             states = {"input": self.value, "context": ex.context(state, frame, extra)}
-            return selector.evaluate(states, frame.variables)
+            try:
+                return selector.evaluate(states, frame.variables)
+            except JsonataEvaluationError as exc:
+                record_evaluation_failed(frame, state, exc)    # before MapStateFailed
+                raise
 
     return JsonataMapRun
 

@@ -336,3 +336,15 @@ def test_jsonpath_assign_with_a_missing_path_fails_naming_the_field():
     assert result.status == "FAILED" and result.error == "States.Runtime"
     assert result.cause.endswith(
         "The JSONPath '$.missing' specified for the field 'v.$' could not be found in the input '{\"a\":1}'")
+
+
+def test_item_selector_failure_records_evaluation_failed_before_map_state_failed():
+    definition = machine(("M", {"Type": "Map", "Items": [1], "ItemSelector": {"v": "{% $nothing %}"},
+                                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}),
+                         **JSONATA)
+    result = execute(definition)
+    assert result.status == "FAILED"
+    assert "'ItemSelector/v' returned nothing" in result.cause
+    kinds = types(result)
+    assert kinds.index("EvaluationFailed") < kinds.index("MapStateFailed")
+    assert kinds.count("EvaluationFailed") == 1
