@@ -36,6 +36,7 @@ async def _parallel_attempt(ex: Any, state: ParallelState, raw: Any, frame: Fram
     frames = [Frame(frame.prev, history, frame.variables.child()) for _ in state.branches]
     for f in frames:
         f.value, f.text = value, None
+        f.interleave = len(frames) > 1
     done: dict[int, Any] = {}
     if resumed is not None:
         for key, output in resumed["done"].items():

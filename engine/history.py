@@ -40,7 +40,7 @@ class Frame:
     """
 
     __slots__ = ("prev", "entered", "entered_time", "retry_count", "task_token", "last_closing",
-                 "history", "value", "text", "variables")
+                 "history", "value", "text", "variables", "interleave")
 
     def __init__(self, prev: int = 0, history: History | None = None, variables: Any = None):
         self.prev = prev
@@ -50,6 +50,7 @@ class Frame:
         self.task_token = None
         self.last_closing = 0   # Map: id of the latest MapIterationSucceeded (see states.py)
         self.history = history
+        self.interleave = False  # a Parallel branch beside others: let them take turns
         self.value = None
         self.text = None
         # Workflow variables of this sequence (issue #4): a child scope for a Parallel branch

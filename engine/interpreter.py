@@ -372,6 +372,10 @@ class Interpreter:
                     state.entered_event, frame.prev, STATE_ENTERED,
                     {"name": name, "input": text, "inputDetails": {"truncated": False}})
             self.transitions += 1
+            if frame.interleave:
+                # AWS: concurrent branches enter their states together (recorded: both branches'
+                # Entered events come before either's Exited), so branches take turns here.
+                await asyncio.sleep(0)
             handler = state.handler
             if handler is None:
                 table = STATE_HANDLERS if state.jsonata is None else JSONATA_HANDLERS

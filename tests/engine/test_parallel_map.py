@@ -199,3 +199,14 @@ def test_tolerated_failure_count_path_must_be_an_integer():
                                                                                           "items": [1]})
     assert result.cause.endswith('The ToleratedFailureCountPath field refers to value "NoNumber" which is not a '
                                  'valid integer: $.t')
+
+
+def test_parallel_branches_take_turns_like_aws_records_them():
+    definition = machine(("P", {"Type": "Parallel", "Branches": [
+        _branch(("A", {"Type": "Pass"})), _branch(("B", {"Type": "Pass"}))]}))
+    assert links(execute(definition)) == [
+        (1, 0, "ExecutionStarted"), (2, 0, "ParallelStateEntered"), (3, 2, "ParallelStateStarted"),
+        (4, 3, "PassStateEntered"), (5, 3, "PassStateEntered"), (6, 4, "PassStateExited"),
+        (7, 5, "PassStateExited"), (8, 7, "ParallelStateSucceeded"), (9, 7, "ParallelStateExited"),
+        (10, 9, "ExecutionSucceeded"),
+    ]
