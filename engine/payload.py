@@ -14,17 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.errors import PathNotFound, Runtime, StatesError
+from engine.errors import PathNotFound, Runtime
+from engine.intrinsics import evaluate_intrinsic, is_intrinsic  # noqa: F401  (re-exported)
 from engine.paths import _cache as _path_cache
 from engine.paths import compile_path, to_json
-
-try:  # engine/intrinsics.py is written in parallel; without it an intrinsic simply fails
-    from engine.intrinsics import evaluate_intrinsic, is_intrinsic
-except ImportError:  # pragma: no cover - only while intrinsics.py does not exist yet
-    evaluate_intrinsic = None
-
-    def is_intrinsic(text: Any) -> bool:
-        return isinstance(text, str) and text.startswith("States.")
 
 
 class Scope:
@@ -149,8 +142,6 @@ def _compile_expression(key: str, expression: str) -> Template:
         return from_variable
 
     def from_intrinsic(scope: Scope) -> Any:
-        if evaluate_intrinsic is None:
-            raise StatesError("Intrinsic functions are not available", error="States.IntrinsicFailure")
         return evaluate_intrinsic(expression, scope.resolve)
 
     return from_intrinsic

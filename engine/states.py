@@ -17,6 +17,7 @@ from typing import Any
 
 from engine import jsonata_states
 from engine.branches import MapRun, gather_or_cancel, handle_map, handle_parallel  # noqa: F401
+from engine.choice_rules import evaluate_choice, parse_timestamp
 from engine.definition import _UNSET, State
 from engine.errors import (
     NoChoiceMatched,
@@ -36,11 +37,6 @@ from engine.lifecycle import (
 from engine.paths import to_json
 from engine.payload import Scope, evaluate_intrinsic, is_intrinsic
 from engine.tasks import handle_task, lambda_invoke_result  # noqa: F401
-
-try:  # engine/choice_rules.py is written in parallel
-    from engine.choice_rules import evaluate_choice, parse_timestamp
-except ImportError:  # pragma: no cover
-    evaluate_choice = parse_timestamp = None
 
 
 def _scope(ex: Any, state: State, frame: Frame, raw: Any) -> Scope:
@@ -155,7 +151,7 @@ def _seconds_from_path(path: str, value: Any, scope: Scope) -> int:
 
 
 def _parse_time(text: Any) -> datetime | None:
-    parsed = parse_timestamp(text) if parse_timestamp is not None else None
+    parsed = parse_timestamp(text)
     if parsed is None:
         return None
     seconds, nanos = parsed
