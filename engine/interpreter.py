@@ -101,6 +101,8 @@ class Interpreter:
         checkpoint: dict | None = None,
         input_text: str | None = None,
         redrive: bool = False,
+        state_machine_arn: str | None = None,
+        execution_arn: str | None = None,
     ):
         self.machine: StateMachine = load(definition)
         self.clock = clock or SystemClock()
@@ -135,8 +137,13 @@ class Interpreter:
             self.redrive_count = 0
         self.name = name or str(uuid.uuid4())
         self.state_machine_name = state_machine_name
-        self.state_machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
-        self.execution_arn = f"arn:aws:states:{region}:{account}:execution:{state_machine_name}:{self.name}"
+        # The server passes its own ARNs (versions, aliases); by default they follow AWS's form.
+        self.state_machine_arn = state_machine_arn or (
+            checkpoint["execution"].get("state_machine_arn") if checkpoint else None
+        ) or f"arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
+        self.execution_arn = execution_arn or (
+            checkpoint["execution"].get("execution_arn") if checkpoint else None
+        ) or f"arn:aws:states:{region}:{account}:execution:{state_machine_name}:{self.name}"
         self.role_arn = role_arn or f"arn:aws:iam::{account}:role/StatecraftExecutionRole"
         self.input = input if input is not None or input_text is not None else {}
         self.input_text = input_text if input_text is not None else to_json(self.input)
@@ -217,6 +224,7 @@ class Interpreter:
             "version": CHECKPOINT_VERSION,
             "execution": {
                 "name": self.name, "state_machine_name": self.state_machine_name,
+                "state_machine_arn": self.state_machine_arn, "execution_arn": self.execution_arn,
                 "role_arn": self.role_arn, "input": self.input_text,
                 "start_date": self.start_date.isoformat(), "redrive_count": self.redrive_count,
             },

@@ -254,3 +254,11 @@ def test_an_internal_fault_fails_the_execution_instead_of_escaping():
     result = execute(definition)
     assert (result.status, result.error) == ("FAILED", "States.Runtime")
     assert result.history[-1]["type"] == "ExecutionFailed"
+
+
+def test_the_server_can_pass_its_own_arns():
+    arn = "arn:aws:states:eu-west-1:000000000000:stateMachine:Orders:3"
+    definition = machine(("A", {"Type": "Pass", "Parameters": {"m.$": "$$.StateMachine.Id", "e.$": "$$.Execution.Id"}}))
+    result = execute(definition, state_machine_arn=arn, execution_arn="arn:x:execution:Orders:run-1")
+    assert output(result) == {"m": arn, "e": "arn:x:execution:Orders:run-1"}
+    assert result.state_machine_arn == arn
