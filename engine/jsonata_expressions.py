@@ -16,6 +16,7 @@ into States.QueryEvaluationError with AWS's wording.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -248,14 +249,38 @@ class _ScopeFrame(Jsonata.Frame):
         return FUNCTION_FRAME.lookup(name)
 
 
+_THREAD = threading.local()
+
+
+def _instance(compiled: Jsonata) -> Jsonata:
+    """This thread's copy of a cached expression.
+
+    jsonata-python keeps evaluation state (current environment, input, timestamp) on the
+    instance it evaluates with, so threads running the engine side by side must not share one.
+    """
+    copies = getattr(_THREAD, "copies", None)
+    if copies is None:
+        copies = _THREAD.copies = {}
+    entry = copies.get(id(compiled))
+    if entry is None or entry[0] is not compiled:
+        if len(copies) >= _CACHE_LIMIT:
+            copies.clear()
+        entry = copies[id(compiled)] = (compiled, copy.copy(compiled))
+    return entry[1]
+
+
 def _run(compiled: Jsonata, states: Mapping[str, Any], variables: Any) -> Any:
+    instance = _instance(compiled) if threading.current_thread() is not _MAIN else compiled
     # jsonata-python evaluates on the instance most recently constructed in this thread
     # (`Jsonata.CURRENT`); pointing it at this one keeps $now()/$millis() per evaluation.
-    Jsonata.CURRENT.jsonata = compiled
-    compiled.timestamp = Timebox.current_milli_time()
+    Jsonata.CURRENT.jsonata = instance
+    instance.timestamp = Timebox.current_milli_time()
     frame = _ScopeFrame(states, variables)
-    result = compiled.eval(compiled.ast, None, frame)
+    result = instance.eval(instance.ast, None, frame)
     return to_json(result)
+
+
+_MAIN = threading.main_thread()
 
 
 def to_json(value: Any) -> Any:
