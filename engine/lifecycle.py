@@ -165,6 +165,7 @@ async def with_retry(ex: Any, state: Any, raw: Any, frame: Any, attempt: Any) ->
                 delay = retry_delay(state.retriers[index], counts[index])
                 counts[index] += 1
                 frame.retry_count += 1
+                frame.task_token = None
                 await ex.sleep(delay)
                 continue
             if getattr(exc, "from_children", False):

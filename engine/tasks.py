@@ -66,7 +66,9 @@ def _positive_int_field(value: Any, path: str | None, literal: Any, field: str, 
 async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scope) -> Any:
     kind, resource_type, resource, region = _task_kind(state, ex.region)
     if state.resource.endswith(".waitForTaskToken") or kind == "activity":
-        frame.task_token = str(uuid.uuid4())   # a new token for every attempt
+        # A new token for every attempt (the loop and Retry clear it); a resumed execution may
+        # have restored the token it had handed out.
+        frame.task_token = frame.task_token or str(uuid.uuid4())
     payload = effective_input(state, raw, scope)
     timeout = _positive_int_field(raw, state.timeout_seconds_path, state.timeout_seconds, "TimeoutSeconds", scope)
     heartbeat = _positive_int_field(raw, state.heartbeat_seconds_path, state.heartbeat_seconds,

@@ -326,3 +326,19 @@ def test_each_callback_task_gets_its_own_task_token():
     task = {"Type": "Task", "Resource": resource, "Parameters": {"token.$": "$$.Task.Token"}}
     execute(machine(("T1", task), ("T2", task)), handlers={resource: handler})
     assert len(seen) == 2 and seen[0] != seen[1] and all(seen)
+
+
+def test_a_retried_callback_task_gets_a_new_token_each_attempt():
+    resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+    seen = []
+
+    def handler(event):
+        seen.append(event["token"])
+        if len(seen) < 2:
+            raise PaymentDeclined("again")
+        return "ok"
+
+    definition = machine(("T", {"Type": "Task", "Resource": resource, "Parameters": {"token.$": "$$.Task.Token"},
+                                "Retry": [{"ErrorEquals": ["States.ALL"]}]}))
+    execute(definition, handlers={resource: handler})
+    assert len(set(seen)) == 2
