@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover
 INVALID = "INVALID_JSONATA_EXPRESSION"
 UNSUPPORTED = "UNSUPPORTED_JSONATA_EXPRESSION"
 UNDEFINED_VARIABLE = "UNDEFINED_VARIABLE_REFERENCE"      # ours: AWS has no such check
+UNAVAILABLE_STATES_FIELD = "UNAVAILABLE_STATES_FIELD"    # ours
 INVALID_VARIABLE_NAME = "INVALID_VARIABLE_NAME"          # ours
 
 _SKIP_ATTRIBUTES = frozenset({"_outer_instance", "seeking_parent", "tuple", "group", "slot"})
@@ -46,11 +47,12 @@ _SKIP_ATTRIBUTES = frozenset({"_outer_instance", "seeking_parent", "tuple", "gro
 class ExpressionInfo:
     """What one expression reads and what is wrong with it."""
 
-    __slots__ = ("variables", "problems")
+    __slots__ = ("variables", "problems", "states_fields")
 
     def __init__(self) -> None:
         self.variables: set[str] = set()
         self.problems: list[tuple[str, str]] = []
+        self.states_fields: set[str] = set()     # `$states.<field>` names the expression reads
 
 
 def _children(node: Any) -> Iterator[tuple[str, Any]]:
@@ -104,6 +106,9 @@ def _visit(node: Any, info: ExpressionInfo, bound: set[str], referenced: set[str
         return
     seen.add(id(node))
     kind = node.type
+    if kind == "path" and node.steps and node.steps[0].type == "variable" and node.steps[0].value == "states":
+        if len(node.steps) > 1 and node.steps[1].type == "name":
+            info.states_fields.add(node.steps[1].value)
     if kind == "variable":
         name = node.value
         if top and name in ("", "$"):
@@ -307,6 +312,32 @@ def _reads(state: dict, here: tuple, top_language: str) -> Iterator[tuple[str, t
         yield from _jsonpath_reads(state, here)
 
 
+_STATES_FIELDS = ("input", "result", "errorOutput", "context")
+
+
+def _states_field_problem(state: dict, field: tuple, source: str) -> str | None:
+    """Why `$states.result` / `$states.errorOutput` / `$states.x` cannot be read here, if so.
+
+    Language specification: `$states.result` is readable in the top-level Output and Assign of
+    Task, Map and Parallel states, `$states.errorOutput` in a Catcher's Output and Assign.
+    """
+    if not source.strip():
+        return None
+    used = analyse(source).states_fields
+    if not used:
+        return None
+    for name in sorted(used - set(_STATES_FIELDS)):
+        return f"'$states.{name}' does not exist; $states has input, result, errorOutput and context."
+    top = field[0] if field else ""
+    in_catch = top == "Catch" and len(field) > 2 and field[2] in ("Output", "Assign")
+    if "result" in used and not (state.get("Type") in ("Task", "Map", "Parallel")
+                                  and top in ("Output", "Assign")):
+        return "'$states.result' is only available in the Output and Assign of Task, Map and Parallel states."
+    if "errorOutput" in used and not in_catch:
+        return "'$states.errorOutput' is only available in the Output and Assign of a Catcher."
+    return None
+
+
 def _assign_blocks(state: dict, here: tuple) -> Iterator[tuple[dict, tuple]]:
     if isinstance(state.get("Assign"), dict):
         yield state["Assign"], here + ("Assign",)
@@ -366,6 +397,9 @@ def jsonata_diagnostics(definition: Any) -> list[Any]:
             for source, parts in _jsonata_fields(state, here):
                 for code, message in expression_problems(source):
                     diagnostics.append(_diagnostic(_ptr(*parts), code, message))
+                problem = _states_field_problem(state, parts[len(here):], source)
+                if problem is not None:
+                    diagnostics.append(_diagnostic(_ptr(*parts), UNAVAILABLE_STATES_FIELD, problem, WARNING))
     for _name, state, here in states:
         for variable, parts in _reads(state, here, top):
             if variable not in assigned:

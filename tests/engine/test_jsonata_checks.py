@@ -125,3 +125,21 @@ def test_variable_references_match_describe_state_machine_recordings():
         assert variable_references(definition) == case["expected"].get("variableReferences", {}), case["id"]
         checked += 1
     assert checked >= 5
+
+
+def test_states_result_and_error_output_outside_their_fields_are_warnings():
+    definition = {"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Output": "{% $states.result %}", "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+              "Arguments": "{% $states.errorOutput %}", "Output": "{% $states.result.x %}",
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "E",
+                         "Output": "{% $states.errorOutput %}", "Assign": {"r": "{% $states.foo %}"}}],
+              "End": True},
+        "E": {"Type": "Succeed"},
+    }}
+    found = _codes(jsonata_diagnostics(definition))
+    assert found == [
+        ("/States/P/Output", "UNAVAILABLE_STATES_FIELD", "WARNING"),
+        ("/States/T/Arguments", "UNAVAILABLE_STATES_FIELD", "WARNING"),
+        ("/States/T/Catch/0/Assign/r", "UNAVAILABLE_STATES_FIELD", "WARNING"),
+    ]
