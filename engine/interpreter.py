@@ -103,6 +103,7 @@ class Interpreter:
         redrive: bool = False,
         state_machine_arn: str | None = None,
         execution_arn: str | None = None,
+        variables: dict | None = None,
     ):
         self.machine: StateMachine = load(definition)
         self.clock = clock or SystemClock()
@@ -112,6 +113,9 @@ class Interpreter:
         self.region, self.account = region, account
         self.history = History(sink, self.clock.now, history_limit, keep_history)
         self.top = Frame(0, self.history)
+        if variables:
+            # Workflow variables to start with (TestState's `variables`); issue #4.
+            self.top.variables.update(variables)
         self.variables: dict | None = None
         self.resume_from: dict | None = checkpoint
         # Progress inside the top-level Parallel or Map state in flight (engine.branches), and

@@ -348,3 +348,9 @@ def test_item_selector_failure_records_evaluation_failed_before_map_state_failed
     kinds = types(result)
     assert kinds.index("EvaluationFailed") < kinds.index("MapStateFailed")
     assert kinds.count("EvaluationFailed") == 1
+
+
+def test_an_execution_can_start_with_variables():
+    definition = machine(("P", {"Type": "Pass", "Output": "{% $greeting & ', ' & $states.input.name %}"}),
+                         **JSONATA)
+    assert output(execute(definition, {"name": "Ada"}, variables={"greeting": "Hello"})) == "Hello, Ada"
