@@ -17,9 +17,10 @@ import math
 import random
 import re
 import uuid
+from decimal import Decimal
 from typing import Any
 
-from jsonata import Jsonata
+from jsonata import Functions, Jsonata, Parser
 from jsonata.jexception import JException
 from jsonata.utils import Utils
 
@@ -153,6 +154,70 @@ def number(arg: Any = _UNSET) -> Any:
     raise JException("D3030", -1, arg)
 
 
+def js_number_text(value: Any) -> str:
+    """A number as jsonata-js's $string writes it: 15 significant digits, JavaScript's notation.
+
+    jsonata-js: `Number(value.toPrecision(15))` then JavaScript's Number-to-String, which writes
+    positional notation from 1e-6 up to 1e21 and exponents (`1e+21`, `1e-7`) outside.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        raise JException("D3001", -1, value)
+    rounded = float(format(value, ".15g"))
+    if rounded == 0:
+        return "0"
+    sign, digits, exponent = Decimal(repr(rounded)).as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    exponent += len(digits) - len(text)
+    k = len(text)
+    n = exponent + k                 # value = 0.<text> * 10**n
+    if k <= n <= 21:
+        body = text + "0" * (n - k)
+    elif 0 < n <= 21:
+        body = text[:n] + "." + text[n:]
+    elif -6 < n <= 0:
+        body = "0." + "0" * (-n) + text
+    else:
+        e = n - 1
+        body = text[0] + ("." + text[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
+    return ("-" if sign else "") + body
+
+
+def _js_json(value: Any, indent: str | None, level: int) -> str:
+    if value is None or value is Utils.NULL_VALUE:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return js_number_text(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (Jsonata.JFunction, Parser.Symbol)):
+        return '""'     # jsonata-js's replacer turns functions into ""
+    inner = "" if indent is None else "\n" + indent * (level + 1)
+    close = "" if indent is None else "\n" + indent * level
+    colon = ":" if indent is None else ": "
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join(_js_json(v, indent, level + 1) for v in value) + close + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (json.dumps(str(k), ensure_ascii=False) + colon + _js_json(v, indent, level + 1)
+                 for k, v in value.items())
+        return "{" + inner + ("," + inner).join(items) + close + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _js_string(arg: Any, prettify: bool) -> str:
+    """jsonata-python's `Functions._string` (behind $string and `&`), as jsonata-js words it."""
+    if isinstance(arg, (Jsonata.JFunction, Parser.Symbol)):
+        return ""
+    return _js_json(arg, "  " if prettify else None, 0)
+
+
 class _Callable:
     """Adapts a plain function to jsonata-python's `call(input, args)` protocol."""
 
@@ -207,3 +272,8 @@ def _build_frame() -> Jsonata.Frame:
 
 
 FUNCTION_FRAME = _build_frame()
+
+# jsonata-python writes numbers the Python way inside $string and `&` ('1e+20' for 1e20, 3.0
+# inside objects, 17 digits); jsonata-js (and so AWS) writes them JavaScript's way.  Both
+# call this one static method, so replacing it fixes both.
+Functions._string = staticmethod(_js_string)

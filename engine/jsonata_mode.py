@@ -115,6 +115,10 @@ def evaluation_error(expression: str, field: str, exc: Exception) -> JsonataEval
                      f"threw an error during evaluation. {exc.error}: {jsonata_message(exc)}")
     if isinstance(exc, RecursionError):
         return _fail(expression, field, "threw an error during evaluation: Stack overflow error")
+    if isinstance(exc, ZeroDivisionError):
+        # JavaScript divides by zero into Infinity, which jsonata-js rejects as D1001 (and
+        # JSON.stringify(Infinity) is "null").
+        return _fail(expression, field, "threw an error during evaluation. D1001: Number out of range: null")
     return _fail(expression, field, f"threw an error during evaluation: {exc}")
 
 

@@ -313,3 +313,30 @@ def test_fast_paths_agree_with_the_library(source):
     assert a == b
     if a[0] == "value":
         assert type(a[1]) is type(b[1])
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ("$string(1e20)", "100000000000000000000"),
+    ("$string(1e21)", "1e+21"),
+    ("$string(0.000001)", "0.000001"),
+    ("$string(1e-7)", "1e-7"),
+    ("$string(1/3)", "0.333333333333333"),
+    ("$string(0.1 + 0.2)", "0.3"),
+    ("$string(123456789012345678)", "123456789012346000"),
+    ("'x' & 1e20", "x100000000000000000000"),
+    ("'f=' & $states.input.f", "f=2.5"),
+    ("$string({'a': 3.0, 'b': [1/3, 'é', null]})", '{"a":3,"b":[0.333333333333333,"é",null]}'),
+    ("$string([1, 2], true)", "[\n  1,\n  2\n]"),
+    ("$string(function($x) { $x })", ""),
+])
+def test_string_writes_numbers_as_javascript_does(expr, expected):
+    assert ev(expr) == expected
+
+
+def test_string_of_the_input_writes_whole_floats_as_integers():
+    states = jm.states_binding({"a": 3.0})
+    assert jm.evaluate_expression("$string($states.input)", states) == '{"a":3}'
+
+
+def test_division_by_zero_is_d1001():
+    assert cause("1 / 0").endswith("D1001: Number out of range: null")
