@@ -330,8 +330,8 @@ async def _wait(ex: Any, state: Any, raw: Any, frame: Any) -> tuple[str | None, 
 
 
 async def handle_map(ex: Any, state: Any, raw: Any, frame: Any) -> tuple[str | None, Any]:
-    from engine.states import _with_retry
-    return await _with_retry(ex, state, raw, frame, _map_attempt)
+    from engine.lifecycle import with_retry
+    return await with_retry(ex, state, raw, frame, _map_attempt)
 
 
 def _map_number(state: Any, key: str, default: Any, states: dict, variables: Any) -> Any:
@@ -369,42 +369,37 @@ async def _map_attempt(ex: Any, state: Any, raw: Any, frame: Any, scope: Any) ->
     return await run.inline(max_concurrency)
 
 
-def _map_run_class():
-    from engine.states import MapRun
-
-    class JsonataMapRun(MapRun):
-        """Map iterations whose ItemSelector is a JSONata field."""
-
-        def item_input(self, index: int) -> Any:
-            selector = self.state.jsonata.item_selector
-            if selector is None:
-                return self.items[index]
-            ex, state, frame = self.ex, self.state, self.frame
-            extra = {"Map": {"Item": {"Index": index, "Value": self.items[index]}}}
-            states = {"input": self.value, "context": ex.context(state, frame, extra)}
-            try:
-                return selector.evaluate(states, frame.variables)
-            except JsonataEvaluationError as exc:
-                record_evaluation_failed(frame, state, exc)    # before MapStateFailed
-                raise
-
-    return JsonataMapRun
+_map_run_class: Any = None
 
 
-class _LazyMapRun:
-    cls = None
+def _JsonataMapRun(*args: Any) -> Any:  # noqa: N802 - used like the class it builds
+    """A MapRun whose ItemSelector is a JSONata field (the class is built on first use:
+    engine.branches imports this module through engine.lifecycle)."""
+    global _map_run_class
+    if _map_run_class is None:
+        from engine.branches import MapRun
 
-    def __call__(self, *args: Any) -> Any:
-        if _LazyMapRun.cls is None:
-            _LazyMapRun.cls = _map_run_class()
-        return _LazyMapRun.cls(*args)
+        class JsonataMapRun(MapRun):
+            def item_input(self, index: int) -> Any:
+                selector = self.state.jsonata.item_selector
+                if selector is None:
+                    return self.items[index]
+                ex, state, frame = self.ex, self.state, self.frame
+                extra = {"Map": {"Item": {"Index": index, "Value": self.items[index]}}}
+                states = {"input": self.value, "context": ex.context(state, frame, extra)}
+                try:
+                    return selector.evaluate(states, frame.variables)
+                except JsonataEvaluationError as exc:
+                    record_evaluation_failed(frame, state, exc)    # before MapStateFailed
+                    raise
 
-
-_JsonataMapRun = _LazyMapRun()
+        _map_run_class = JsonataMapRun
+    return _map_run_class(*args)
 
 
 def _handlers() -> dict:
-    from engine.states import handle_parallel, handle_task
+    from engine.branches import handle_parallel
+    from engine.tasks import handle_task
 
     return {
         "Pass": handle_pass, "Choice": handle_choice, "Succeed": handle_succeed, "Fail": handle_fail,
