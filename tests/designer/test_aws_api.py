@@ -433,7 +433,14 @@ def test_redrive_execution(sfn, machine):
     assert described["status"] == "RUNNING" and described["redriveCount"] == 1
 
 
-def test_start_sync_execution_runs_express_machines(sfn, role_arn, machine):
+def test_start_sync_execution_runs_express_machines(sfn, role_arn, machine, monkeypatch):
+    """The service's own fallback (engine.run); the runtime's run_sync is tested with its server."""
+    import sys
+    import types
+
+    # Keep the in-process runtime from starting inside the test process: it would run every
+    # execution later tests expect to stay RUNNING.
+    monkeypatch.setitem(sys.modules, "designer.runtime", types.ModuleType("designer.runtime"))
     express = sfn.create_state_machine(name="fast", definition=definition_text(), roleArn=role_arn, type="EXPRESS")[
         "stateMachineArn"
     ]
