@@ -112,25 +112,15 @@ class LiveServer:
 
     def create_user(self, username: str, password: str, *, superuser: bool = False) -> Credentials:
         """Create a user (or reset its password) in the server's database."""
-        code = (
+        self.manage(
+            "shell",
+            "-c",
             "from django.contrib.auth import get_user_model\n"
-            "import sys\n"
-            "username, password, superuser = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
-            "user, _ = get_user_model().objects.get_or_create(username=username)\n"
-            "user.set_password(password)\n"
-            "user.is_staff = user.is_superuser = superuser\n"
-            "user.save()\n"
+            f"user, _ = get_user_model().objects.get_or_create(username={username!r})\n"
+            f"user.set_password({password!r})\n"
+            f"user.is_staff = user.is_superuser = {superuser!r}\n"
+            "user.save()\n",
         )
-        result = subprocess.run(
-            [sys.executable, "-c", _django_script(code), username, password, "1" if superuser else "0"],
-            cwd=REPO_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"creating user {username!r} failed:\n{result.stderr}")
         return Credentials(username, password)
 
     def start(self) -> None:
@@ -183,10 +173,6 @@ class LiveServer:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except FileNotFoundError:
             return "(no log)"
-
-
-def _django_script(body: str) -> str:
-    return "import django\ndjango.setup()\n" + body
 
 
 def _free_port() -> int:
