@@ -52,7 +52,7 @@ class ExecutionScope:
 
 def _split_service(resource: str) -> tuple[str, str, str]:
     """('states', 'startExecution', '.sync:2') from 'arn:aws:states:::states:startExecution.sync:2'."""
-    rest = resource.split(":", 6)[6] if resource.count(":") >= 6 else resource
+    rest = resource.split(":", 5)[5] if resource.count(":") >= 6 else resource
     for suffix in (".waitForTaskToken", ".sync:2", ".sync"):
         if rest.endswith(suffix):
             rest, pattern = rest[: -len(suffix)], suffix

@@ -1,8 +1,9 @@
 """Helpers for the runtime tests: a daphne server subprocess with its own database, boto3 clients.
 
-`RuntimeServer` extends the e2e `LiveServer` (daphne on a free port, its own SQLite file unless a
-DATABASE_URL is given) with a user whose SigV4 key is test/test, SIGKILL and restart, and extra
-environment (short leases, the test functions in `tests.designer.runtime_functions`).
+`RuntimeServer` is daphne serving Statecraft from a subprocess on a free port, with its own SQLite
+file unless a DATABASE_URL is given, a user whose SigV4 key is test/test, SIGKILL and restart,
+`run_worker` processes, and extra environment (short leases, the test functions in
+`tests.designer.runtime_functions`).
 `postgres_database()` creates a uniquely named PostgreSQL database on the local server and drops
 it afterwards; `redis_available()` says whether the local Redis answers.
 """
@@ -23,15 +24,36 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-from tests.e2e.conftest import REPO_ROOT, LiveServer, _django_script
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT = 60.0
 
 FUNCTIONS_MODULE = "tests.designer.runtime_functions"
 ROLE = "arn:aws:iam::000000000000:role/test-role"
 
 
-class RuntimeServer(LiveServer):
+def _django_script(body: str) -> str:
+    return "import django\ndjango.setup()\n" + body
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RuntimeServer:
     def __init__(self, workdir: Path, **env: str):
-        super().__init__(workdir)
+        self.workdir = workdir
+        self.log_path = workdir / "server.log"
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "DJANGO_SETTINGS_MODULE": "designer.settings",
+            "PYTHONUNBUFFERED": "1",
+        }
         self.env.update({
             "STATECRAFT_LEASE_SECONDS": "3",
             "STATECRAFT_POLL_SECONDS": "0.5",
@@ -78,6 +100,40 @@ class RuntimeServer(LiveServer):
         self.workers.append(worker)
         return worker
 
+    def manage(self, *args: str) -> str:
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=self.env,
+                                capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def start(self) -> None:
+        """Migrate, then serve on a new free port (also after a kill: the same database)."""
+        self.manage("migrate", "--noinput", "-v", "0")
+        port = _free_port()
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "designer.asgi:application"],
+                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the server did not start:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
     def stop(self) -> None:
         for worker in self.workers:
             if worker.poll() is None:
@@ -86,7 +142,13 @@ class RuntimeServer(LiveServer):
                     worker.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     worker.kill()
-        super().stop()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
 
 
 def create_machine(sfn, name: str, definition: dict, type: str = "STANDARD") -> str:
