@@ -33,7 +33,7 @@ from engine.jsonata_mode import (
     template_expression,
     to_json_text,
 )
-from engine.variables import VariableScope, apply_assign, evaluate_jsonpath_assign
+from engine.variables import VariableScope, evaluate_jsonpath_assign
 
 JSONATA = "JSONata"
 JSONPATH = "JSONPath"
@@ -115,8 +115,9 @@ def _evaluate_assign(assign: Any, states: dict, variables: VariableScope) -> dic
 
 
 def _complete(variables: VariableScope, assigned: dict | None) -> None:
+    # Stored when the state exits (the interpreter calls take_pending for the Exited event).
     if assigned:
-        variables.pending = apply_assign(variables, assigned)
+        variables.stage(assigned)
 
 
 def _assign_and_output(assign: Any, output: CompiledField | None, states: dict,
@@ -150,6 +151,7 @@ def catch_output(state: Any, catcher: Any, raw: Any, error_output: dict, scope: 
     index = state.catchers.index(catcher)
     info = state.jsonata
     variables = _variables(scope)
+    variables.discard_staged()      # the failed attempt's own Assign never happened
     if info is not None:
         output, assign = info.catchers[index]
         states = states_of(info, raw, scope, errorOutput=error_output)

@@ -58,7 +58,7 @@ class VariableScope:
     only, so a Parallel branch or Map iteration (a `child()`) never changes its parent.
     """
 
-    __slots__ = ("parent", "_values", "_sizes", "pending")
+    __slots__ = ("parent", "_values", "_sizes", "pending", "_staged")
 
     def __init__(self, parent: VariableScope | None = None,
                  values: Mapping[str, Any] | None = None):
@@ -67,9 +67,31 @@ class VariableScope:
         self._sizes: dict[str, int] = {}
         # The assignedVariables details of the state being run, until its Exited event.
         self.pending: dict[str, Any] | None = None
+        self._staged: tuple[dict[str, Any], dict[str, int]] | None = None
+
+    def stage(self, assigned: Mapping[str, Any]) -> None:
+        """Hold the Assign result of the state being run until it exits (`take_pending`).
+
+        The limits are checked now, so a too-large value fails the state itself.  Values only
+        reach the scope when the state completes: a failed attempt that is retried or caught
+        leaves no assignment behind (a Catcher's own Assign replaces it).
+        """
+        if not assigned:
+            return
+        sizes = check_assigned(assigned, self)
+        self._staged = (dict(assigned), sizes)
+        self.pending = assigned_variables_details(assigned)
+
+    def discard_staged(self) -> None:
+        """Forget the staged Assign of an attempt that failed."""
+        self._staged = None
+        self.pending = None
 
     def take_pending(self) -> dict[str, Any] | None:
-        """The history details of the latest Assign, once (None when nothing was assigned)."""
+        """Store the staged values; return their history details once (None if none)."""
+        staged, self._staged = self._staged, None
+        if staged is not None:
+            self.update(*staged)
         pending, self.pending = self.pending, None
         return pending
 

@@ -354,3 +354,28 @@ def test_an_execution_can_start_with_variables():
     definition = machine(("P", {"Type": "Pass", "Output": "{% $greeting & ', ' & $states.input.name %}"}),
                          **JSONATA)
     assert output(execute(definition, {"name": "Ada"}, variables={"greeting": "Hello"})) == "Hello, Ada"
+
+
+def test_a_caught_failure_after_assign_leaves_no_assignment_behind():
+    definition = machine(
+        ("Init", {"Type": "Pass", "Assign": {"v": "before"}}),
+        ("T", {"Type": "Task", "Resource": ARN + "f", "Assign": {"v.$": "$.x"},
+               "ResultPath": "$.x.y.z", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}],
+               "End": True}),
+        ("H", {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": True}))
+    result = execute(definition, {"x": 1}, handlers={"f": lambda e: {"x": "after"}})
+    assert output(result) == {"v": "before"}
+    assert "assignedVariables" not in exited(result, "T")
+
+
+def test_a_catcher_assign_replaces_the_failed_attempts():
+    definition = machine(
+        ("T", {"Type": "Task", "Resource": ARN + "f", "Assign": {"a": "{% 'from result' %}"},
+               "Output": "{% $states.result.missing %}",
+               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H", "Assign": {"b": "{% 'caught' %}"}}],
+               "End": True}),
+        ("H", {"Type": "Pass", "Output": {"a": "{% $exists($a) %}", "b": "{% $b %}"}, "End": True}),
+        **JSONATA)
+    result = execute(definition, {}, handlers={"f": lambda e: {}})
+    assert output(result) == {"a": False, "b": "caught"}
+    assert exited(result, "T")["assignedVariables"] == {"b": '"caught"'}
