@@ -75,9 +75,9 @@ class History:
     def add(self, type_: str, prev: int, details_key: str | None = None, details: Any = None) -> int:
         """Append one event linked to `prev`; return its id."""
         event_id = self.last_id + 1
-        if event_id > self.limit and not type_.startswith("Execution"):
-            # AWS: an execution whose history would pass the limit fails (the closing
-            # ExecutionFailed event itself is still recorded).
+        if event_id >= self.limit and not type_.startswith("Execution"):
+            # AWS: the last event an execution may record is number 25,000; unless that is
+            # ExecutionSucceeded, it is ExecutionFailed ("Avoid reaching the history quota").
             raise HistoryLimitExceeded(
                 f"The execution reached the maximum number of history events ({self.limit})."
             )

@@ -96,7 +96,7 @@ def test_history_limit_fails_the_execution():
     states = [(f"S{i}", {"Type": "Pass"}) for i in range(20)]
     result = execute(machine(*states), history_limit=10)
     assert (result.status, result.error) == ("FAILED", "States.Runtime")
-    assert len(result.history) == 11
+    assert len(result.history) == 10
     assert result.history[-1]["type"] == "ExecutionFailed"
 
 
