@@ -31,7 +31,8 @@ GOAL_TPS_WORKLOADS = ("pass_chain_1000", "choice_loop_10000")
 
 
 def run_once(definition: dict, input_text: str, keep_history: bool = True) -> engine.ExecutionResult:
-    return engine.run(definition, input_text, clock=VirtualClock(), history_limit=10**9, keep_history=keep_history)
+    return engine.run(definition, input_text=input_text, clock=VirtualClock(), history_limit=10**9,
+                      keep_history=keep_history)
 
 
 def main() -> int:

@@ -9,6 +9,7 @@ attribute or its class name and whose Cause is its message.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import inspect
 import json
 from collections.abc import Callable, Mapping
@@ -77,26 +78,46 @@ async def run_async(
     cancellation: Cancellation | None = None,
     history_limit: int = DEFAULT_HISTORY_LIMIT,
     keep_history: bool = True,
+    input_text: str | None = None,
     **options: Any,
 ) -> ExecutionResult:
     """Like `run`, inside a running event loop."""
-    input_text = input if isinstance(input, str) else None
-    value = json.loads(input) if isinstance(input, str) else input
+    if input_text is not None and input is None:
+        input = json.loads(input_text)
     interpreter = Interpreter(
-        definition, value, name=name, clock=clock, invoker=invoker or HandlerInvoker(handlers),
+        definition, input, name=name, clock=clock, invoker=invoker or HandlerInvoker(handlers),
         sink=sink, cancellation=cancellation, history_limit=history_limit,
         keep_history=keep_history, input_text=input_text, **options,
     )
     return await interpreter.run()
 
 
-def run(definition: Any, input: Any = None, **kwargs: Any) -> ExecutionResult:
+def run(
+    definition: Any,
+    input: Any = None,
+    *,
+    handlers: Mapping[str, Callable[..., Any]] | None = None,
+    name: str | None = None,
+    clock: Clock | None = None,
+    **options: Any,
+) -> ExecutionResult:
     """Run an execution to completion and return its result.
 
-    `definition` is a dict or JSON text; `input` a JSON value, or JSON text when it is a str
-    (as StartExecution takes it).  Keyword arguments: `handlers`, `name`, `clock` (e.g.
-    `engine.ports.VirtualClock()` so Wait states take no time), `invoker`, `sink`,
-    `cancellation`, `history_limit`, `keep_history`, `state_machine_name`, `region`,
-    `account`, `role_arn`, `on_checkpoint`, `checkpoint`.
+    `definition` is a dict or JSON text; `input` the execution input as a JSON value (None
+    means `{}`), or give its JSON text as `input_text=` (kept verbatim in ExecutionStarted, as
+    StartExecution keeps it).  `handlers` maps a Task's Resource or Lambda function name to a
+    callable; `clock` defaults to the real clock (`engine.ports.VirtualClock()` makes Wait
+    states and retries take no time).  Other options: `invoker`, `sink`, `cancellation`,
+    `history_limit`, `keep_history`, `state_machine_name`, `state_machine_arn`,
+    `execution_arn`, `region`, `account`, `role_arn`, `on_checkpoint`, `checkpoint`, `redrive`.
+
+    Called while an event loop is running (an async view, a notebook), it runs the execution
+    on a fresh loop in a worker thread; in async code prefer `await run_async(...)`.
     """
-    return asyncio.run(run_async(definition, input, **kwargs))
+    coroutine = run_async(definition, input, handlers=handlers, name=name, clock=clock, **options)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

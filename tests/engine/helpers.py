@@ -25,7 +25,9 @@ def machine(*states: tuple[str, dict], **top: Any) -> dict:
 
 def execute(definition: dict, input: Any = None, **kwargs: Any) -> engine.ExecutionResult:
     kwargs.setdefault("clock", VirtualClock())
-    return engine.run(definition, {} if input is None else input, **kwargs)
+    if input is None and "input_text" not in kwargs:
+        input = {}
+    return engine.run(definition, input, **kwargs)
 
 
 def output(result: engine.ExecutionResult) -> Any:

@@ -141,7 +141,7 @@ def test_history_payloads_are_compact_json_text():
 
 
 def test_json_text_input_is_kept_as_given_in_execution_started():
-    result = execute(machine(("A", {"Type": "Pass"})), '{"a": 1}')
+    result = execute(machine(("A", {"Type": "Pass"})), input_text='{"a": 1}')
     assert result.history[0]["executionStartedEventDetails"]["input"] == '{"a": 1}'
     assert json.loads(result.output) == {"a": 1}
 
@@ -149,3 +149,20 @@ def test_json_text_input_is_kept_as_given_in_execution_started():
 def test_bracket_paths_with_quotes_and_special_characters():
     definition = machine(("A", {"Type": "Pass", "Parameters": {"v.$": "$['odd key.with dots']['x']"}}))
     assert output(execute(definition, {"odd key.with dots": {"x": 9}})) == {"v": 9}
+
+
+def test_a_string_input_is_a_json_string_value():
+    result = execute(machine(("A", {"Type": "Pass"})), "hello")
+    assert output(result) == "hello"
+    assert result.history[0]["executionStartedEventDetails"]["input"] == '"hello"'
+
+
+def test_run_works_while_an_event_loop_is_running():
+    import asyncio
+
+    import engine
+
+    async def main():
+        return engine.run(machine(("A", {"Type": "Pass", "Result": 1})), {})
+
+    assert output(asyncio.run(main())) == 1
