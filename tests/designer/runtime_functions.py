@@ -16,7 +16,7 @@ def _trace(name: str) -> None:
     directory = os.environ.get("STATECRAFT_TEST_DIR")
     if directory:
         with (Path(directory) / f"calls-{name}.log").open("a") as log:
-            log.write(f"{time.time()}\n")
+            log.write(f"{time.time()} {os.getpid()}\n")
 
 
 class FlakyFailure(Exception):
