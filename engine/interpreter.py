@@ -38,8 +38,12 @@ SMALL_PAYLOAD = MAX_PAYLOAD_BYTES // 4
 BIG_TEXT = 16 * 1024
 
 
-class ExecutionAborted(Exception):
-    """Raised inside the interpreter when the Cancellation fires."""
+class ExecutionAborted(BaseException):
+    """Raised inside the interpreter when the Cancellation fires.
+
+    A BaseException, like asyncio.CancelledError: no `except Exception` on the way up (a task's
+    failure handling, say) may turn a stop into a failure.
+    """
 
 
 @dataclass
@@ -206,6 +210,26 @@ class Interpreter:
             stopper.cancel()
         if cancellation.cancelled:
             raise ExecutionAborted()
+
+    async def interruptible(self, awaitable: Any) -> Any:
+        """Await `awaitable` (a task's invocation); a Cancellation stops the wait."""
+        cancellation = self.cancellation
+        if cancellation is None:
+            return await awaitable
+        if cancellation.cancelled:
+            if asyncio.iscoroutine(awaitable):
+                awaitable.close()
+            raise ExecutionAborted()
+        work = asyncio.ensure_future(awaitable)
+        stopper = asyncio.ensure_future(cancellation.wait())
+        try:
+            await asyncio.wait({work, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopper.cancel()
+        if work.done():
+            return work.result()
+        work.cancel()
+        raise ExecutionAborted()
 
     async def with_timeout(self, awaitable: Any, seconds: float) -> Any:
         """Await `awaitable`, failing with States.Timeout after `seconds` on the clock."""

@@ -138,6 +138,8 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
         call = ex.invoker.invoke(request)
         if beats is not None:
             call = _with_heartbeat(ex, call, heartbeat, beats)
+        if ex.cancellation is not None:
+            call = ex.interruptible(call)
         try:
             if timeout is not None:
                 result = await ex.with_timeout(call, timeout)

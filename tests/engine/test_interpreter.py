@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -262,3 +263,24 @@ def test_the_server_can_pass_its_own_arns():
     result = execute(definition, state_machine_arn=arn, execution_arn="arn:x:execution:Orders:run-1")
     assert output(result) == {"m": arn, "e": "arn:x:execution:Orders:run-1"}
     assert result.state_machine_arn == arn
+
+
+def test_stopping_an_execution_interrupts_a_running_task():
+    cancellation = Cancellation()
+    clock = VirtualClock()
+
+    async def slow(event):
+        await clock.sleep(3600)
+        return "never"
+
+    class StopWhenStarted:
+        def emit(self, event):
+            if event["type"] == "LambdaFunctionStarted":
+                cancellation.cancel(error="Stop", cause="now")
+
+    definition = machine(("T", {"Type": "Task", "Resource": "fn"}))
+    result = execute(definition, handlers={"fn": slow}, clock=clock, cancellation=cancellation,
+                     sink=StopWhenStarted())
+    assert result.status == "ABORTED"
+    assert types(result)[-1] == "ExecutionAborted"
+    assert clock.now() - result.start_date < timedelta(seconds=1)
