@@ -98,14 +98,6 @@ class History:
         return event_id
 
 
-def entered_details(name: str, input_text: str) -> dict:
-    return {"name": name, "input": input_text, "inputDetails": {"truncated": False}}
-
-
-def exited_details(name: str, output_text: str) -> dict:
-    return {"name": name, "output": output_text, "outputDetails": {"truncated": False}}
-
-
 def failure_details(error: str | None, cause: str | None, **extra: Any) -> dict:
     """A `*FailedEventDetails` body: AWS omits `error`/`cause` when they are absent."""
     details = dict(extra)

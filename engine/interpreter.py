@@ -17,6 +17,7 @@ Inside a top-level Parallel or Map, every finished branch or iteration is checkp
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,8 +73,6 @@ class ExecutionResult:
     @property
     def output_value(self) -> Any:
         """The output parsed from JSON (None when there is none)."""
-        import json
-
         return None if self.output is None else json.loads(self.output)
 
 
@@ -130,7 +129,7 @@ class Interpreter:
             meta = checkpoint["execution"]
             name, state_machine_name = meta["name"], meta["state_machine_name"]
             role_arn, input_text = meta["role_arn"], meta["input"]
-            input = _loads(input_text)
+            input = json.loads(input_text)
             self.start_date = datetime.fromisoformat(meta["start_date"])
             self.redrive_count = meta.get("redrive_count", 0)
             if redrive:
@@ -462,12 +461,6 @@ def _load_handlers() -> tuple:
 
 class _MachineTimedOut(Exception):
     pass
-
-
-def _loads(text: str) -> Any:
-    import json
-
-    return json.loads(text)
 
 
 __all__ = ["ExecutionResult", "Interpreter", "ExecutionAborted", "Timeout", "iso_time"]

@@ -130,15 +130,6 @@ def compile_path(path: str) -> CompiledPath:
     return compiled
 
 
-def is_definite(path: str) -> bool:
-    return compile_path(path).definite
-
-
-def get_path(root: Any, path: str) -> Any:
-    """Resolve `path` in `root` (convenience for callers outside the hot loop)."""
-    return compile_path(path).get(root)
-
-
 def to_json(value: Any) -> str:
     """Compact JSON text, as AWS prints payloads in history and outputs."""
     return _dumps(value)

@@ -23,8 +23,6 @@ from engine.paths import to_json
 from engine.payload import Scope
 from engine.ports import TaskRequest
 
-_SERVICE_PREFIX = "arn:aws:states:::"
-
 
 def _task_kind(state: TaskState, region: str) -> tuple[str, str, str, str]:
     """(kind, resourceType, resource, region) of a Task's Resource, for its history events."""
