@@ -212,10 +212,7 @@ def _set(node: Any, keys: tuple, i: int, value: Any, path: str) -> Any:
     last = i == len(keys) - 1
     if type(key) is str:
         if type(node) is not dict:
-            raise ResultPathMatchFailure(
-                f"Unable to apply ReferencePath {path} to input {_dumps(node)!s}"
-                if node is not None else f"Unable to apply ReferencePath {path} to input null"
-            )
+            raise ResultPathMatchFailure(f"Unable to apply ReferencePath {path} to input {_dumps(node)}")
         copy = dict(node)
         copy[key] = value if last else _set(node.get(key, {}) if key in node else {}, keys, i + 1, value, path)
         return copy
