@@ -167,6 +167,7 @@ class Interpreter:
         self.cause: str | None = None
         self.stop_date: datetime | None = None
         self.transitions = 0
+        self.stopping = False   # the execution is being torn down (timeout): no *Aborted events
         self.redrive = redrive
         if checkpoint is not None:
             self.next_state = checkpoint["state"]
@@ -349,6 +350,7 @@ class Interpreter:
         if body in done:
             timer.cancel()
             return body.result()
+        self.stopping = True
         body.cancel()
         try:
             await body
@@ -427,6 +429,13 @@ class Interpreter:
                 if state.jsonata is not None:
                     record_evaluation_failed(frame, state, exc)
                 raise prefix_cause(exc, state.name, frame.entered) from None
+            except asyncio.CancelledError:
+                # A sibling branch or iteration failed and this one is being stopped: AWS
+                # records the state in flight as aborted (TaskStateAborted, WaitStateAborted,
+                # MapStateAborted, ParallelStateAborted).  Not when the whole execution stops.
+                if not self.stopping and not (cancellation is not None and cancellation.cancelled):
+                    history.link(frame, state.type + "StateAborted")
+                raise
             details = {"name": state.name, "output": text, "outputDetails": {"truncated": False}}
             variables = frame.variables
             if variables.pending is not None:

@@ -210,3 +210,15 @@ def test_parallel_branches_take_turns_like_aws_records_them():
         (7, 5, "PassStateExited"), (8, 7, "ParallelStateSucceeded"), (9, 7, "ParallelStateExited"),
         (10, 9, "ExecutionSucceeded"),
     ]
+
+
+def test_a_branch_stopped_by_a_failing_sibling_records_its_state_as_aborted():
+    definition = machine(("P", {"Type": "Parallel", "Branches": [
+        _branch(("W", {"Type": "Wait", "Seconds": 100})),
+        _branch(("F", {"Type": "Fail", "Error": "E"})),
+    ]}))
+    result = execute(definition)
+    assert result.error == "E"
+    assert types(result) == ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted",
+                             "WaitStateEntered", "FailStateEntered", "WaitStateAborted", "ParallelStateFailed",
+                             "ExecutionFailed"]
