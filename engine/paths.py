@@ -184,7 +184,10 @@ def to_json_sharing(value: Any) -> str:
                 text = _dumps(child)
                 if len(text) >= _MEMO_MIN_CHARS:
                     if len(_memo) >= _MEMO_SIZE:
-                        del _memo[next(iter(_memo))]
+                        try:  # another thread may be evicting too (run() off a running loop)
+                            del _memo[next(iter(_memo))]
+                        except (KeyError, RuntimeError, StopIteration):
+                            pass
                     _memo[id(child)] = (child, text)
         else:
             text = _dumps(child)
