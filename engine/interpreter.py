@@ -20,8 +20,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from engine.definition import StateMachine, load
@@ -30,6 +29,7 @@ from engine.history import DEFAULT_HISTORY_LIMIT, STATE_ENTERED, STATE_EXITED, F
 from engine.lifecycle import MAX_PAYLOAD_BYTES, check_size, prefix_cause
 from engine.paths import to_json, to_json_sharing
 from engine.ports import Cancellation, Clock, EventSink, SystemClock, TaskInvoker
+from engine.result import ExecutionResult, iso_time
 from engine.variables import VariableScope
 
 CHECKPOINT_VERSION = 1
@@ -45,40 +45,6 @@ class ExecutionAborted(BaseException):
     A BaseException, like asyncio.CancelledError: no `except Exception` on the way up (a task's
     failure handling, say) may turn a stop into a failure.
     """
-
-
-@dataclass
-class ExecutionResult:
-    """The outcome of an execution, as DescribeExecution + GetExecutionHistory report it."""
-
-    status: str                          # SUCCEEDED, FAILED, TIMED_OUT, ABORTED
-    output: str | None = None            # JSON text
-    error: str | None = None
-    cause: str | None = None
-    history: list[dict] = field(default_factory=list)
-    start_date: datetime | None = None
-    stop_date: datetime | None = None
-    name: str = ""
-    execution_arn: str = ""
-    state_machine_arn: str = ""
-    input: str = "{}"                    # JSON text
-    transitions: int = 0                 # states entered (AWS's "state transitions")
-
-    def __repr__(self) -> str:
-        # Short on purpose: asyncio formats the result of the main task in some paths, and a
-        # full history would make that take as long as the execution itself.
-        return (f"ExecutionResult(status={self.status!r}, error={self.error!r}, "
-                f"events={len(self.history)}, output={(self.output or '')[:80]!r})")
-
-    @property
-    def output_value(self) -> Any:
-        """The output parsed from JSON (None when there is none)."""
-        return None if self.output is None else json.loads(self.output)
-
-
-def iso_time(moment: datetime) -> str:
-    """The context object's timestamp format: 2024-01-02T03:04:05.678Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 class Interpreter:
