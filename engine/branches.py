@@ -110,6 +110,13 @@ def begin_nested(ex: Any, state: Any, frame: Frame, resumed: dict | None) -> dic
     return nested
 
 
+def map_started(ex: Any, state: Any, frame: Frame, length: int) -> None:
+    """Record MapStateStarted, unless the execution resumes inside this Map (already recorded)."""
+    resume = ex.resume_nested
+    if resume is None or frame is not ex.top or resume["state"] != state.name:
+        frame.history.link(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": length})
+
+
 async def gather_or_cancel(coros: list) -> list:
     """Run coroutines concurrently; on the first failure cancel the rest and re-raise it."""
     tasks = [asyncio.ensure_future(c) for c in coros]
@@ -170,10 +177,7 @@ async def _map_attempt(ex: Any, state: MapState, raw: Any, frame: Frame, scope: 
     max_concurrency = state.max_concurrency
     if state.max_concurrency_path is not None:
         max_concurrency = _integer_field(value, state.max_concurrency_path, "MaxConcurrencyPath", scope)
-    history = frame.history
-    resuming = ex.resume_nested is not None and frame is ex.top and ex.resume_nested["state"] == state.name
-    if not resuming:
-        history.link(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
+    map_started(ex, state, frame, len(items))
     tolerated_count = state.tolerated_failure_count
     if state.tolerated_failure_count_path is not None:
         tolerated_count = _integer_field(value, state.tolerated_failure_count_path,
