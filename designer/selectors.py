@@ -67,6 +67,12 @@ def state_machine_by_name(*, owner, name: str, region: str | None = None) -> Sta
 
 def target_get(*, owner, arn: str) -> Target:
     """A machine ARN, version ARN or alias ARN resolved to what StartExecution should run."""
+    if isinstance(arn, str) and "#" in arn:
+        # AWS's local runner: `<machine ARN>#<TestCaseName>` picks a test case of the mock config.
+        arn, test_case = arn.split("#", 1)
+        target = target_get(owner=owner, arn=arn)
+        target.extra["test_case"] = test_case
+        return target
     parsed = parse_arn(arn, "stateMachine")
     machine = _machine(owner, parsed.region, parsed.name, arn)
     if parsed.version_number is not None:

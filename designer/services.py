@@ -587,6 +587,8 @@ def execution_start(
                     role_arn=role_arn,
                     revision=revision,
                     trace_header=trace_header or "",
+                    # The runtime carries the mock-config test case (`ARN#TestCase`) in its checkpoint.
+                    checkpoint={"test_case": target.extra["test_case"]} if target.extra.get("test_case") else None,
                 )
         except IntegrityError:  # a concurrent start with the same name won the race
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'") from None
@@ -719,6 +721,7 @@ def sync_execution_run(
         "name": name,
         "execution_arn": execution_arn,
         "trace_header": trace_header,
+        "test_case": target.extra.get("test_case"),
     }
     if run_sync is not None:
         return run_sync(request)

@@ -17,12 +17,41 @@ import pytest
 from tests.designer.runtime_server import RuntimeServer, assert_history_intact, create_machine, history, wait_done
 
 LAMBDA = "arn:aws:lambda:us-east-1:000000000000:function:"
+# The example of AWS's "mock configuration file" page, in Step Functions Local's format.
+MOCK_CONFIG = {
+    "StateMachines": {"LambdaSQSIntegration": {"TestCases": {
+        "HappyPath": {"LambdaState": "MockedLambdaSuccess", "SQSState": "MockedSQSSuccess"},
+        "RetryPath": {"LambdaState": "MockedLambdaRetry", "SQSState": "MockedSQSSuccess"},
+    }}},
+    "MockedResponses": {
+        "MockedLambdaSuccess": {"0": {"Return": {"StatusCode": 200, "Payload": {"body": "Hello from Lambda!"}}}},
+        "MockedSQSSuccess": {"0": {"Return": {"MD5OfMessageBody": "3bcb6e8e", "MessageId": "3bcb6e8e-8b51"}}},
+        "MockedLambdaRetry": {
+            "0": {"Throw": {"Error": "Lambda.ResourceNotReadyException", "Cause": "Lambda resource is not ready."}},
+            "1-2": {"Throw": {"Error": "Lambda.TimeoutException", "Cause": "Lambda timed out."}},
+            "3": {"Return": {"StatusCode": 200, "Payload": {"body": "Hello from Lambda!"}}},
+        },
+    },
+}
+MOCKED_MACHINE = {"StartAt": "LambdaState", "States": {
+    "LambdaState": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": {"FunctionName": "not-deployed-here", "Payload.$": "$"},
+                    "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "BackoffRate": 1,
+                               "MaxAttempts": 3}],
+                    "ResultSelector": {"body.$": "$.Payload.body"}, "ResultPath": "$.lambda", "Next": "SQSState"},
+    "SQSState": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                 "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/q",
+                                "MessageBody.$": "$.lambda.body"}, "ResultPath": "$.sqs", "End": True},
+}}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("runtime")
-    server = RuntimeServer(workdir, STATECRAFT_HTTP_ALLOWED_HOSTS="127.0.0.1").setup()
+    server = RuntimeServer(workdir, STATECRAFT_HTTP_ALLOWED_HOSTS="127.0.0.1",
+                           STATECRAFT_MOCK_CONFIG=str(workdir / "MockConfigFile.json"))
+    (workdir / "MockConfigFile.json").write_text(json.dumps(MOCK_CONFIG))
+    server.setup()
     try:
         yield server
     finally:
@@ -359,3 +388,23 @@ def test_unmocked_service_integration_fails_with_a_clear_message(sfn):
     _, described = run(sfn, definition)
     assert described["status"] == "FAILED" and described["error"] == "States.Runtime"
     assert "not available locally" in described["cause"]
+
+
+@pytest.mark.parametrize("case, retries", [("HappyPath", 0), ("RetryPath", 3)])
+def test_mock_config_test_case_chosen_by_the_arn_suffix_answers_service_integrations(sfn, case, retries):
+    arn = create_machine(sfn, "LambdaSQSIntegration", MOCKED_MACHINE)
+    execution = sfn.start_execution(stateMachineArn=f"{arn}#{case}", input='{"order": 1}')["executionArn"]
+    assert "#" not in execution
+    described = wait_done(sfn, execution)
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"))
+    assert json.loads(described["output"]) == {
+        "order": 1, "lambda": {"body": "Hello from Lambda!"},
+        "sqs": {"MD5OfMessageBody": "3bcb6e8e", "MessageId": "3bcb6e8e-8b51"},
+    }
+    assert types(history(sfn, execution)).count("TaskFailed") == retries
+
+
+def test_without_a_test_case_the_mocked_machine_reports_the_missing_integration(sfn):
+    arn = create_machine(sfn, "LambdaSQSIntegration", MOCKED_MACHINE)
+    described = wait_done(sfn, sfn.start_execution(stateMachineArn=arn)["executionArn"])
+    assert described["status"] == "FAILED" and described["error"] == "Lambda.ResourceNotFoundException"
