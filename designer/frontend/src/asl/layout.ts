@@ -4,16 +4,21 @@
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ELK as ElkApi, ElkNode, ElkPort, ElkExtendedEdge } from "elkjs/lib/elk-api";
 import { CONTAINER_HEAD, endId, GROUP_HEAD, GROUP_PAD, MARKER_H, MARKER_W, reachOrder, startId, STATE_H, STATE_W } from "./graph";
-import { innerBlocks, nodeId, scopeId } from "./scope";
+import { allStateNames, innerBlocks, nodeId, scopeId } from "./scope";
 import { isEnd, outputHandles, TERMINAL_TYPES, transitions } from "./transitions";
 import type { Block, Machine, Positions, ScopePath, State } from "./types";
 
-let elk: ElkApi = new ELK();
+const pageElk: ElkApi = new ELK();
+let bigElk: ElkApi | null = null;
 
-/** Run ELK elsewhere (a Web Worker in the browser) so a big layout never freezes the page. */
+/** Run big layouts elsewhere (a Web Worker in the browser) so they never freeze the page. */
 export function setElkEngine(instance: ElkApi): void {
-  elk = instance;
+  bigElk = instance;
 }
+
+// Small machines stay on the page: a worker costs a script load on first use, more than the
+// layout itself takes for a few dozen states.
+const WORKER_FROM_STATES = 150;
 
 // Big blocks get ELK's cheaper strategies: the default ones grow too slow past a few hundred
 // states (a 500-state chain took seconds), and a long chain needs no crossing search anyway.
@@ -62,7 +67,7 @@ export function statePorts(id: string, state: State): ElkPort[] {
   }));
 }
 
-async function layoutBlock(block: Block, path: ScopePath): Promise<Sized> {
+async function layoutBlock(block: Block, path: ScopePath, elk: ElkApi): Promise<Sized> {
   const positions: Positions = {};
   const children: ElkNode[] = [];
   const edges: ElkExtendedEdge[] = [];
@@ -79,7 +84,7 @@ async function layoutBlock(block: Block, path: ScopePath): Promise<Sized> {
     let height = STATE_H;
     const inner = innerBlocks(state);
     if (inner.length) {
-      const sizes = await Promise.all(inner.map((child, branch) => layoutBlock(child, [...path, { state: name, branch }])));
+      const sizes = await Promise.all(inner.map((child, branch) => layoutBlock(child, [...path, { state: name, branch }], elk)));
       let x = GROUP_PAD;
       let tallest = 0;
       sizes.forEach((size, branch) => {
@@ -125,8 +130,9 @@ async function layoutBlock(block: Block, path: ScopePath): Promise<Sized> {
 }
 
 /** Lay out the whole machine: positions for every state, marker and group, relative to its parent. */
-export async function layoutMachine(doc: Machine): Promise<Positions> {
-  return (await layoutBlock(doc, [])).positions;
+export async function layoutMachine(doc: Machine, options: { onPage?: boolean } = {}): Promise<Positions> {
+  const elk = !options.onPage && bigElk && allStateNames(doc).size >= WORKER_FROM_STATES ? bigElk : pageElk;
+  return (await layoutBlock(doc, [], elk)).positions;
 }
 
 /** A key that changes only when the layout could: the block structure and the transitions. */

@@ -29,13 +29,14 @@ export function useAutoLayout(doc: Machine, cached?: CachedLayout | null): { pos
     ensureWorker();
     let cancelled = false;
     const started = performance.now();
-    layoutMachine(doc).then(
-      (positions) => {
-        performance.measure("statecraft:elk", { start: started });
-        if (!cancelled) setResult({ key, positions });
-      },
-      (error) => console.error("layout failed", error),
-    );
+    const done = (positions: Positions) => {
+      performance.measure("statecraft:elk", { start: started });
+      if (!cancelled) setResult({ key, positions });
+    };
+    // Should the worker fail (blocked script, crash), lay out on the page rather than never.
+    layoutMachine(doc)
+      .catch(() => layoutMachine(doc, { onPage: true }))
+      .then(done, (error) => console.error("layout failed", error));
     return () => { cancelled = true; };
     // The structure key stands for the document here: field edits must not re-run the layout.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -19,6 +19,7 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
   const canRedo = useEditor((s) => s.future.length > 0);
   const revision = useEditor((s) => s.revision);
   const [draftName, setDraftName] = useState("");
+  const [draftType, setDraftType] = useState("STANDARD");
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
@@ -47,7 +48,7 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
           document.querySelector<HTMLInputElement>(".machine-name-input")?.focus();
           return;
         }
-        const m = await api.create(wanted, doc, layout);
+        const m = await api.create(wanted, doc, layout, draftType);
         useEditor.getState().saved(m.name, m.revision);
         navigate(`/machines/${encodeURIComponent(m.name)}/`, { replace: true });
         flash("ok", "Created");
@@ -99,7 +100,13 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
         {name ? (
           <span className="machine-name" title={name}>{name}</span>
         ) : (
-          <input className="machine-name-input" data-testid="machine-name" placeholder="Name this state machine" value={draftName} onChange={(e) => setDraftName(e.target.value)} aria-label="State machine name" />
+          <>
+            <input className="machine-name-input" data-testid="machine-name" placeholder="Name this state machine" value={draftName} onChange={(e) => setDraftName(e.target.value)} aria-label="State machine name" />
+            <select data-testid="machine-type" value={draftType} onChange={(e) => setDraftType(e.target.value)} aria-label="Type" title="Standard or Express workflow">
+              <option value="STANDARD">Standard</option>
+              <option value="EXPRESS">Express</option>
+            </select>
+          </>
         )}
         {revision !== undefined && <span className="rev-chip">rev {revision}</span>}
         {dirty && <span className="dirty-dot" title="Unsaved changes">●</span>}
