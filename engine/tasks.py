@@ -33,8 +33,10 @@ def _task_kind(state: TaskState, region: str) -> tuple[str, str, str, str]:
         rest = resource.split(":", 5)
         arn_region = rest[3] or region
         service = rest[5] if len(rest) > 5 else rest[-1]
-        service_type, _, action = service.rpartition(":")
-        return "service", service_type, action, arn_region
+        # AWS: "states:startExecution.sync:2" is resourceType "states", resource "startExecution.sync:2".
+        suffix = ".sync:2" if service.endswith(".sync:2") else ""
+        service_type, _, action = service[: len(service) - len(suffix)].rpartition(":")
+        return "service", service_type, action + suffix, arn_region
     return "lambda", "", resource, region
 
 
