@@ -23,10 +23,24 @@ def _millis(moment: datetime | None) -> int | None:
     return None if moment is None else int(moment.timestamp() * 1000)
 
 
+def _wire_length(body: dict) -> int:
+    """The byte length of the JSON 1.0 response AWS would have sent (the Content-Length header):
+    camelCase members, no spaces, dates as the Java SDK's doubles (1.795275888192E9)."""
+    parts = []
+    for key, value in body.items():
+        if key == "StartDate" and isinstance(value, int):
+            seconds = value / 1000
+            value = f"{seconds / 1e9!r}E9" if 1e9 <= seconds < 1e10 else repr(seconds)
+            parts.append(f'"{key[:1].lower() + key[1:]}":{value}')
+        else:
+            parts.append(f'"{key[:1].lower() + key[1:]}":{json.dumps(value)}')
+    return len("{" + ",".join(parts) + "}")
+
+
 def sdk_metadata(body: dict) -> dict:
     """The SdkHttpMetadata / SdkResponseMetadata members AWS adds to optimised integration results."""
     request_id = str(uuid.uuid4())
-    length = str(len(json.dumps(body)))
+    length = str(_wire_length(body))
     date = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
     headers = {"connection": "keep-alive", "Content-Length": length, "Content-Type": "application/x-amz-json-1.0",
                "Date": date, "x-amzn-RequestId": request_id}

@@ -1,0 +1,132 @@
+"""The recorded AWS execution cases that need the server (categories activities, callback and
+services_sfn of ../shared/conformance/cases.jsonl), run through the runtime of a live server with
+boto3 playing the recording's activity workers and creating the nested machines it called.
+The pass rate is written at the end of the module's run.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from types import SimpleNamespace
+
+import pytest
+
+from tests.designer.runtime_server import RuntimeServer, create_machine, history, wait_done
+from tests.engine import conformance
+
+if not conformance.CASES_FILE.exists():
+    pytest.skip(f"conformance cases not found at {conformance.CASES_FILE}", allow_module_level=True)
+
+CASES = [c for c in conformance.load_cases()
+         if c["category"] in conformance.SERVER_CATEGORIES and c.get("kind") == "execution"]
+WORKER = "BASE_ID_ACTIVITY_CONSUMER"
+KNOWN_GAPS = {
+    # The engine writes ActivityScheduled before the resource runs; AWS checks the activity first.
+    "test_activity_task_on_deleted#0": "the engine schedules before the runtime can see the activity is gone",
+    # Everything matches but one mocked SDK header: this recording's Content-Length is 163 for a
+    # response of the same shape and length that the .sync recordings give as 161.
+    "test_start_execution_input_json#0": "SdkHttpMetadata Content-Length 163 in this recording vs 161 computed",
+}
+RESULTS: dict[str, bool] = {}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, request):
+    workdir = tmp_path_factory.mktemp("conformance")
+    server = RuntimeServer(workdir, STATECRAFT_ACCOUNT_ID=conformance.ACCOUNT).setup()
+    try:
+        yield server
+    finally:
+        server.stop()
+        if RESULTS:
+            passed = sum(RESULTS.values())
+            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+            line = (f"Runtime conformance (activities, callback, services_sfn): {passed}/{len(RESULTS)} recorded "
+                    f"executions match ({100 * passed / len(RESULTS):.0f}%)")
+            if reporter is not None:
+                reporter.write_line(line)
+
+
+def _arns_in(value) -> list[str]:
+    found = []
+    for node in conformance._walk(value):
+        if isinstance(node, str) and ":stateMachine:" in node:
+            found.append(node)
+    return found
+
+
+def _child_definition(case: dict) -> dict:
+    if "delegate_failure" in case["id"]:
+        return {"StartAt": "Fail", "States": {"Fail": {
+            "Type": "Fail", "Error": "SomeFailure", "Cause": "This state machines raises a 'SomeFailure' failure."}}}
+    return {"StartAt": "Pass", "States": {"Pass": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": True}}}
+
+
+def _activity_worker(sfn, activity_arn: str, case: dict) -> threading.Thread:
+    name = case["id"]
+
+    def work():
+        task = sfn.get_activity_task(activityArn=activity_arn, workerName=WORKER)
+        token = task.get("taskToken")
+        if not token:
+            return
+        if "failure" in name:
+            sfn.send_task_failure(taskToken=token, error="Programmatic Error", cause=task["input"])
+        elif "heartbeat" in name:
+            sfn.send_task_heartbeat(taskToken=token)
+            sfn.send_task_success(taskToken=token, output=task["input"])
+        elif "timeout" in name:
+            pass  # never answers: TimeoutSeconds fires
+        else:
+            sfn.send_task_success(taskToken=token, output=task["input"])
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
+
+
+def _params():
+    for case in CASES:
+        short = case["id"].split("::")[-1]
+        marks = [pytest.mark.xfail(reason=KNOWN_GAPS[short], strict=True)] if short in KNOWN_GAPS else []
+        yield pytest.param(case, id=short, marks=marks)
+
+
+def _in_our_account(case: dict, value):
+    """The recording replaced the run's account with ACCOUNT in events, not in its inputs: do the same."""
+    text = json.dumps(value).replace(f":{case.get('run_account_id', '123456789012')}:", f":{conformance.ACCOUNT}:")
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("case", list(_params()))
+def test_recorded_server_execution_behaves_like_aws(server, case, monkeypatch):
+    # The recording's placeholder for the activity's ARN stands for the whole value.
+    monkeypatch.setattr(conformance, "_WHOLE_PLACEHOLDERS", conformance._WHOLE_PLACEHOLDERS | {"activity_arn"})
+    sfn = server.client()
+    definition = _in_our_account(case, case["definition"])
+    case_input = _in_our_account(case, case["input"])
+    for arn in _arns_in([case_input, definition]):
+        name = arn.split(":stateMachine:", 1)[1]
+        create_machine(sfn, name, _child_definition(case))
+    activity = next((s["Resource"] for s in definition["States"].values()
+                     if ":activity:" in str(s.get("Resource", ""))), None)
+    worker = None
+    if activity is not None and "on_deleted" not in case["id"]:
+        activity = sfn.create_activity(name=activity.rsplit(":", 1)[1])["activityArn"]
+        worker = _activity_worker(sfn, activity, case)
+    machine = create_machine(sfn, f"case-{uuid.uuid4().hex[:10]}", definition)
+    kwargs = {"stateMachineArn": machine, "input": json.dumps(case_input)}
+    if case.get("execution_name"):
+        kwargs["name"] = case["execution_name"]
+    execution = sfn.start_execution(**kwargs)["executionArn"]
+    described = wait_done(sfn, execution, 30)
+    if worker is not None:
+        worker.join(5)
+    result = SimpleNamespace(status=described["status"], output=described.get("output"),
+                             error=described.get("error"), cause=described.get("cause"),
+                             history=history(sfn, execution))
+    problems = conformance.compare(case, result)
+    RESULTS[case["id"]] = not problems
+    assert not problems, "\n".join(problems)
