@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from designer import selectors, services
-from designer.aws_api import render
+from designer.aws_api import render, test_state
 from designer.aws_api.errors import AwsError
 
 
@@ -430,3 +430,7 @@ def describe_map_run(ctx: Context, p: dict) -> dict:
 def update_map_run(ctx: Context, p: dict) -> dict:
     selectors.parse_arn(p["mapRunArn"], "mapRun")
     raise services.ResourceNotFound(f"Resource not found: '{p['mapRunArn']}'")
+
+
+# TestState lives in its own module (designer.aws_api.test_state).
+operation(test_state.test_state)

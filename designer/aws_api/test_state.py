@@ -1,0 +1,210 @@
+"""TestState: run one state through `engine.test_state` and answer as AWS does.
+
+The request's JSON texts (definition, input, variables, context, the mock's result) are parsed
+here; a mocked result of a service integration is checked against the integration's response
+shape from botocore's model (`mock.fieldValidationMode`: STRICT, the default, also wants the
+required members; PRESENT checks the members given; NONE checks nothing).  Task states
+without a mock run for real: Lambda functions registered in `STATECRAFT_FUNCTIONS` (or with
+`@statecraft_function`) and `http:invoke`; other integrations fail as they would in an
+execution without a mock configuration.
+Reference: https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from typing import Any
+
+import botocore.session
+from django.conf import settings
+
+from designer.aws_api.errors import AwsError
+from engine.errors import StatesError
+from engine.paths import to_json
+from engine.ports import TaskRequest
+from engine.runner import HandlerInvoker, _function_name
+from engine.test_state import UNSET, TestStateError, prepare, run_test_state
+
+# The inspection data members that AWS sends as JSON text.
+_TEXT_MEMBERS = ("input", "afterInputPath", "afterParameters", "afterArguments", "result", "afterResultSelector",
+                 "afterResultPath", "variables", "afterItemsPath", "afterItemSelector", "afterItemBatcher",
+                 "afterItemsPointer")
+# Step Functions' integration names that botocore spells differently.
+_BOTO_SERVICES = {"states": "stepfunctions", "sfn": "stepfunctions", "bedrock": "bedrock-runtime",
+                  "elasticmapreduce": "emr"}
+
+
+def _json_option(params: dict, key: str, code: str, message: str) -> Any:
+    text = params.get(key)
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise AwsError(code, message) from None
+
+
+def test_state(ctx: Any, params: dict) -> dict:
+    """The TestState operation: prepare, check the mock, run, render."""
+    value = _json_option(params, "input", "InvalidExecutionInput", "Invalid State Machine Execution Input: "
+                         "'Unable to parse the input as JSON'")
+    variables = _json_option(params, "variables", "ValidationException", "Variables must be a valid JSON object")
+    context = _json_option(params, "context", "ValidationException", "Context must be a valid JSON object")
+    if variables is not None and not isinstance(variables, dict):
+        raise AwsError("ValidationException", "Variables must be a valid JSON object")
+    mock = params.get("mock")
+    try:
+        prepared = prepare(params["definition"], state_name=params.get("stateName"), mock=mock,
+                           reveal_secrets=bool(params.get("revealSecrets")))
+        if mock and prepared.mock_result is not UNSET and prepared.state.type == "Task":
+            mode = mock.get("fieldValidationMode") or "STRICT"
+            check_mock_result(prepared.state.resource, prepared.mock_result, mode)
+        result = asyncio.run(run_test_state(
+            prepared, value, variables=variables, context=context, role_arn=params.get("roleArn"),
+            region=ctx.region, account=settings.STATECRAFT_ACCOUNT_ID,
+            state_configuration=params.get("stateConfiguration"), invoker=_Invoker()))
+    except TestStateError as exc:
+        raise AwsError(exc.code, exc.message) from None
+    body: dict[str, Any] = {"status": result.status}
+    if result.output is not UNSET:
+        body["output"] = to_json(result.output)
+    if result.error is not None:
+        body["error"] = result.error
+    if result.cause is not None:
+        body["cause"] = result.cause
+    if result.next_state is not None:
+        body["nextState"] = result.next_state
+    if (params.get("inspectionLevel") or "INFO") != "INFO":
+        body["inspectionData"] = _inspection(result.inspection)
+    return body
+
+
+def _inspection(data: dict) -> dict:
+    return {key: to_json(value) if key in _TEXT_MEMBERS else value for key, value in data.items()}
+
+
+# ─── running tasks without a mock ────────────────────────────────────────────────────────────
+
+
+class _Invoker:
+    """Lambda functions and HTTP Tasks run for real; other integrations are not available."""
+
+    async def invoke(self, request: TaskRequest) -> Any:
+        from designer.resources import functions, http
+
+        kind = request.extra.get("kind")
+        if kind == "lambda" or request.extra.get("integration") == "lambda:invoke":
+            name = _function_name(request.resource)
+            handler = functions.find(name)
+            handlers = {name: handler} if handler is not None else {}
+            return await HandlerInvoker(handlers).invoke(TaskRequest(
+                resource=name, payload=request.payload, state_name=request.state_name, context=request.context))
+        if request.resource == "arn:aws:states:::http:invoke":
+            return await asyncio.to_thread(http.invoke, request.payload)
+        if kind == "activity":
+            raise StatesError("TestState does not run activities: specify a mock.", error="States.Runtime")
+        raise StatesError(
+            f"The service integration '{request.resource}' is not available locally: specify a mock.",
+            error="States.Runtime")
+
+
+# ─── mocked results against the integration's response shape ─────────────────────────────────
+
+
+def _invalid(message: str) -> AwsError:
+    return AwsError("ValidationException", f"Mock result schema validation error: {message}")
+
+
+@functools.cache
+def _output_shape(service: str, operation: str) -> Any:
+    session = botocore.session.get_session()
+    try:
+        model = session.get_service_model(service)
+        return model.operation_model(operation).output_shape
+    except Exception:  # an integration botocore does not describe: nothing to check against
+        return None
+
+
+def integration_operation(resource: str) -> tuple[str, str] | None:
+    """(botocore service, operation) of a service integration Resource, None for others."""
+    prefix = "arn:aws:states:::"
+    if not resource.startswith(prefix):
+        return None
+    rest = resource[len(prefix):]
+    if ".sync" in rest:
+        return None  # a .sync call answers with the finished job, not the call's response
+    rest = rest.removesuffix(".waitForTaskToken")
+    if rest.startswith("aws-sdk:"):
+        rest = rest[len("aws-sdk:"):]
+    service, _, action = rest.rpartition(":")
+    if not service or not action:
+        return None
+    return _BOTO_SERVICES.get(service, service), action[:1].upper() + action[1:]
+
+
+def check_mock_result(resource: str, result: Any, mode: str) -> None:
+    """Raise AWS's ValidationException when a mocked result does not fit the response shape."""
+    if mode == "NONE" or result is None:
+        return
+    found = integration_operation(resource)
+    if found is None:
+        return
+    shape = _output_shape(*found)
+    if shape is None:
+        return
+    if not isinstance(result, dict):
+        raise AwsError("ValidationException", "Mocked result must be a JSON object.")
+    _check(shape, result, None, strict=mode == "STRICT")
+
+
+def _sfn_cased(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _check(shape: Any, value: Any, name: str | None, *, strict: bool) -> None:
+    kind = shape.type_name
+    if kind == "document":
+        return
+    if kind == "structure":
+        if not isinstance(value, dict):
+            raise _invalid(f"Field '{name}' must be an object")
+        members = {_sfn_cased(key): member for key, member in shape.members.items()}
+        if strict:
+            for required in shape.required_members:
+                if _sfn_cased(required) not in value:
+                    raise _invalid(f"Required field '{_sfn_cased(required)}' is missing")
+        for key, item in value.items():
+            member = members.get(key)
+            if member is not None:  # AWS: members the model does not know are let through
+                _check(member, item, key, strict=strict)
+        return
+    if kind == "list":
+        if not isinstance(value, list):
+            raise _invalid(f"Field '{name}' must be an array")
+        for item in value:
+            _check(shape.member, item, name, strict=strict)
+        return
+    if kind == "map":
+        if not isinstance(value, dict):
+            raise _invalid(f"Field '{name}' must be an object")
+        for item in value.values():
+            _check(shape.value, item, name, strict=strict)
+        return
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind in ("string", "timestamp"):
+        if not isinstance(value, str):
+            raise _invalid(f"Field '{name}' must be a string")
+        enum = getattr(shape, "enum", None)
+        if enum and value not in enum:
+            raise _invalid(f"Field '{name}' is not an expected value")
+    elif kind in ("integer", "long", "float", "double"):
+        if not number:
+            raise _invalid(f"Field '{name}' must be a number")
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            raise _invalid(f"Field '{name}' must be a boolean")
+    elif kind == "blob" and (number or isinstance(value, bool)):
+        # Step Functions carries blobs as text (a Lambda Payload as JSON).
+        raise _invalid(f"Field '{name}' must be a string")

@@ -1,0 +1,143 @@
+"""Replay the `test_state` cases recorded against real AWS (/work/shared/conformance/cases.jsonl)
+through boto3 against a live server, and compare responses modulo the recording's placeholders.
+
+Each case is one TestState call: the recorded `definition`, `input` (not sent when the
+recording has none) and `options` (inspectionLevel, mock, variables, stateName, context,
+stateConfiguration) as sent, with the recording's account id replaced by ours. The recordings
+do not say whether a roleArn was sent; the replay sends one unless the recorded context object
+shows `"RoleArn": null`. JSON text members (output, the inspection data's texts) are parsed
+before comparing. The pass rate is printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+from django.conf import settings
+
+from designer import services
+from tests.designer import conftest
+from tests.designer.conftest import make_client
+from tests.designer.test_aws_conformance import compare
+
+CASES_FILE = Path("/work/shared/conformance/cases.jsonl")
+RECORDED_ACCOUNT = "123456789012"
+ROLE = "arn:aws:iam::000000000000:role/test-state-role"
+# Placeholders the recorder wrote for dates inside JSON values; they stand for any text.
+DATE_PLACEHOLDERS = {"date", "start-date"}
+OPTION_KEYS = ("inspectionLevel", "mock", "variables", "stateName", "context", "stateConfiguration", "revealSecrets")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CASES_FILE.exists(), reason=f"{CASES_FILE} is not present"),
+]
+
+
+def _load() -> list[dict]:
+    if not CASES_FILE.exists():
+        return []
+    cases = [json.loads(line) for line in CASES_FILE.read_text().splitlines()]
+    return [case for case in cases if case.get("kind") == "test_state"]
+
+
+CASES = _load()
+TALLY = {"passed": 0, "failed": 0}
+FAILURES: list[str] = []
+
+
+def _substitute(value):
+    if isinstance(value, str):
+        return value.replace(RECORDED_ACCOUNT, settings.STATECRAFT_ACCOUNT_ID)
+    if isinstance(value, list):
+        return [_substitute(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v) for k, v in value.items()}
+    return value
+
+
+def _placeholders(value):
+    """Recorded date placeholders → the comparator's own wildcard."""
+    if isinstance(value, str):
+        return "datetime" if value in DATE_PLACEHOLDERS else value
+    if isinstance(value, list):
+        return [_placeholders(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _placeholders(v) for k, v in value.items()}
+    return value
+
+
+def _parsed(text):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def request_of(case: dict) -> dict:
+    """The TestState request the recording made."""
+    request = {"definition": json.dumps(_substitute(case["definition"]))}
+    if case.get("input") is not None:
+        request["input"] = json.dumps(_substitute(case["input"]))
+    if '"RoleArn": null' not in json.dumps(case["expected"]):
+        request["roleArn"] = ROLE
+    for key in OPTION_KEYS:
+        if key in case["options"]:
+            request[key] = _substitute(case["options"][key])
+    return request
+
+
+def response_view(response: dict) -> dict:
+    """The response with its JSON texts parsed, as the recordings store them."""
+    view = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    if "output" in view:
+        view["output"] = _parsed(view["output"])
+    if "inspectionData" in view:
+        view["inspectionData"] = {
+            k: _parsed(v) if isinstance(v, str) else v for k, v in view["inspectionData"].items()
+        }
+    return view
+
+
+def replay(client, case: dict) -> list[str]:
+    expected = _placeholders(case["expected"])
+    try:
+        response = client.test_state(**request_of(case))
+    except ClientError as exc:
+        error = exc.response["Error"]
+        if "api_error" not in expected:
+            return [f"unexpected error {error['Code']}: {error['Message']}"]
+        return compare(expected["api_error"], {"Error": {"Code": error["Code"], "Message": error["Message"]},
+                                                "message": error["Message"]})
+    if "api_error" in expected:
+        return [f"expected error {expected['api_error']['Error']['Code']}, got {response_view(response)!r}"]
+    return compare(expected, response_view(response))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_pass_rate():
+    yield
+    total = sum(TALLY.values())
+    if total:
+        conftest.SUMMARY_LINES.extend([
+            "",
+            f"AWS conformance (test_state cases): {TALLY['passed']}/{total} match the recordings "
+            f"({100 * TALLY['passed'] / total:.1f}%)",
+            *(f"  differs: {failure}" for failure in FAILURES[:40]),
+        ])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i:02d}" for i in range(len(CASES))])
+def test_recorded_test_state_case(case, live_server, django_user_model):
+    user = django_user_model.objects.create_user(username=f"ts-{abs(hash(case['id']))}")
+    key = services.access_key_create(user=user)
+    client = make_client(live_server.url, key.access_key_id, key.secret, validate=False)
+    problems = replay(client, case)
+    if problems:
+        TALLY["failed"] += 1
+        FAILURES.append(f"{case['id'].split('::', 1)[-1]}: {problems[0][:300]}")
+    else:
+        TALLY["passed"] += 1
+    assert not problems, "\n".join(problems)
