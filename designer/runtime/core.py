@@ -66,7 +66,8 @@ class Run:
 class Runtime:
     """The loop, its database threads, the reaper and the lease renewer."""
 
-    def __init__(self, *, lease_seconds: float | None = None, poll_seconds: float | None = None):
+    def __init__(self, *, lease_seconds: float | None = None, poll_seconds: float | None = None,
+                 background: bool = True):
         worker = _setting("STATECRAFT_WORKER_ID", socket.gethostname())
         self.owner = f"{worker}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
         self.lease_seconds = float(lease_seconds or _setting("STATECRAFT_LEASE_SECONDS", 15))
@@ -84,6 +85,7 @@ class Runtime:
         self._ready = threading.Event()
         self._stopping = False
         self.executions_finished = 0
+        self.background = background  # False: no reaper, renewer or wake-ups (StartSyncExecution only)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -93,7 +95,7 @@ class Runtime:
         self.thread = threading.Thread(target=self._main, name="statecraft-runtime", daemon=True)
         self.thread.start()
         self._ready.wait(10)
-        if wake.redis_url():
+        if wake.redis_url() and self.background:
             self.listener = wake.Listener(self._on_wake)
             self.listener.start()
         logger.info("execution runtime %s started", self.owner)
@@ -103,8 +105,9 @@ class Runtime:
         self.loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self.loop)
         self.loop.call_soon(self._ready.set)
-        self.loop.create_task(self._reaper())
-        self.loop.create_task(self._renewer())
+        if self.background:
+            self.loop.create_task(self._reaper())
+            self.loop.create_task(self._renewer())
         self.loop.run_forever()
 
     def stop(self, timeout: float = 10.0) -> None:
