@@ -3,6 +3,7 @@ execution finishes with a history that has no duplicated and no missing events."
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -72,3 +73,63 @@ def test_sigkill_mid_wait_then_restart_finishes_all_20_executions_with_intact_hi
     # Each execution's Task ran exactly once (it was never in flight at the kill).
     assert len((tmp_path / "calls-count.log").read_text().splitlines()) == 20
     assert time.monotonic() - killed_at < 40
+
+
+def _wait_for(sfn, execution_arn: str, event_type: str, timeout: float = 10) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        events = history(sfn, execution_arn)
+        if any(e["type"] == event_type for e in events):
+            return events
+        time.sleep(0.1)
+    raise AssertionError(f"no {event_type} in {[e['type'] for e in history(sfn, execution_arn)]}")
+
+
+def test_in_flight_task_runs_again_activity_keeps_its_token_and_map_resumes_unfinished_iterations(server, tmp_path):
+    sfn = server.client()
+    slow = create_machine(sfn, "inflight", {"StartAt": "Slow", "States": {
+        "Slow": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:slow", "End": True}}})
+    activity = sfn.create_activity(name="approve")["activityArn"]
+    approve = create_machine(sfn, "approval", {"StartAt": "Approve", "States": {
+        "Approve": {"Type": "Task", "Resource": activity, "End": True}}})
+    mapped = create_machine(sfn, "mapped", {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "MaxConcurrency": 1, "End": True, "ItemProcessor": {"StartAt": "Nap", "States": {
+            "Nap": {"Type": "Wait", "SecondsPath": "$", "Next": "Count"},
+            "Count": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:count",
+                      "End": True}}}}}})
+
+    in_flight = sfn.start_execution(stateMachineArn=slow, input='{"seconds": 4}')["executionArn"]
+    waiting = sfn.start_execution(stateMachineArn=approve, input='{"amount": 5}')["executionArn"]
+    map_run = sfn.start_execution(stateMachineArn=mapped, input="[0, 0, 6]")["executionArn"]
+    _wait_for(sfn, in_flight, "LambdaFunctionStarted")
+    _wait_for(sfn, waiting, "ActivityScheduled")
+    task = sfn.get_activity_task(activityArn=activity, workerName="before-the-crash")
+    _wait_for(sfn, map_run, "MapIterationStarted")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len((tmp_path / "calls-count.log").read_text().splitlines()
+                                              if (tmp_path / "calls-count.log").exists() else []) < 2:
+        time.sleep(0.1)
+    server.kill()
+
+    server.start()
+    sfn = server.client()
+    # The worker that got the task before the crash answers after it, with the same token.
+    sfn.send_task_success(taskToken=task["taskToken"], output='{"approved": true}')
+    for execution_arn in (in_flight, waiting, map_run):
+        described = wait_done(sfn, execution_arn, 60)
+        assert described["status"] == "SUCCEEDED", (execution_arn, described.get("error"), described.get("cause"))
+        events = history(sfn, execution_arn)
+        assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+        assert all(0 <= e["previousEventId"] < e["id"] for e in events)
+        kinds = [e["type"] for e in events]
+        assert kinds.count("ExecutionStarted") == 1 and kinds.count("ExecutionSucceeded") == 1
+    assert json.loads(sfn.describe_execution(executionArn=waiting)["output"]) == {"approved": True}
+    kinds = [e["type"] for e in history(sfn, in_flight)]
+    # At-least-once: the Task in flight ran again, its state was entered once.
+    assert kinds.count("TaskStateEntered") == 1 and kinds.count("LambdaFunctionScheduled") == 2
+    assert len((tmp_path / "calls-slow.log").read_text().splitlines()) == 2
+    kinds = [e["type"] for e in history(sfn, map_run)]
+    assert kinds.count("MapStateEntered") == 1 and kinds.count("MapIterationSucceeded") == 3
+    assert json.loads(sfn.describe_execution(executionArn=map_run)["output"]) == [0, 0, 6]
+    # The two iterations that had finished before the crash did not run again.
+    assert len((tmp_path / "calls-count.log").read_text().splitlines()) == 3
