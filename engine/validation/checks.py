@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine.validation.diagnostics import Diagnostic, ptr
@@ -11,7 +12,11 @@ from engine.validation.syntax import has_type, intrinsic_error, is_expression, i
 
 
 class Checks:
-    """Collects diagnostics; the subclasses in this package add the checks of each part of ASL."""
+    """Collects diagnostics; the subclasses in this package add the checks of each part of ASL.
+
+    The subclasses call one another through `self` (a Parallel state's branches are machines,
+    a Task's Retry is checked by RetryCatchChecks); validator._Validator puts them together.
+    """
 
     def __init__(self) -> None:
         self.diags: list[Diagnostic] = []
@@ -30,19 +35,18 @@ class Checks:
 
     def expect_int(self, value: Any, path: str, minimum: int | None = None,
                    maximum: int | None = None, *, expression_ok: bool = False) -> None:
-        if expression_ok and is_expression(value):
-            return
-        if not is_int(value):
-            self.error(path, "Expected value of type [INTEGER]")
-            return
-        self.expect_range(value, path, minimum, maximum)
+        self._expect_numeric(value, path, is_int, "INTEGER", minimum, maximum, expression_ok)
 
     def expect_number(self, value: Any, path: str, minimum: float | None = None,
                       maximum: float | None = None, *, expression_ok: bool = False) -> None:
+        self._expect_numeric(value, path, is_number, "NUMBER", minimum, maximum, expression_ok)
+
+    def _expect_numeric(self, value: Any, path: str, test: Callable[[Any], bool], kind: str,
+                        minimum: Any, maximum: Any, expression_ok: bool) -> None:
         if expression_ok and is_expression(value):
             return
-        if not is_number(value):
-            self.error(path, "Expected value of type [NUMBER]")
+        if not test(value):
+            self.error(path, f"Expected value of type [{kind}]")
             return
         self.expect_range(value, path, minimum, maximum)
 

@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from engine.intrinsics import parse_intrinsic
+
 _VARIABLE_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _REFERENCE_STEP = re.compile(r"\.([^.\[\]'\"*?@()\s,:]+)|\['((?:[^'\\]|\\.)*)'\]|\[\"((?:[^\"\\]|\\.)*)\"\]|\[(\d+)\]")
 
@@ -67,15 +69,8 @@ def is_valid_path(path: Any, *, reference: bool = False, context: bool = True,
 def intrinsic_error(expression: str) -> str | None:
     """None when `expression` is a well-formed intrinsic call, else the parser's complaint."""
     try:
-        from engine.intrinsics import IntrinsicSyntaxError, parse_intrinsic
-    except ImportError:  # intrinsics.py not there yet: a shape check only
-        ok = re.fullmatch(r"States\.[A-Za-z0-9]+\(.*\)\s*", expression, re.DOTALL)
-        return None if ok else "invalid intrinsic function call"
-    try:
         parse_intrinsic(expression)
-    except IntrinsicSyntaxError as exc:
-        return str(exc) or "invalid intrinsic function call"
-    except Exception as exc:  # a parser bug must not turn into a validation crash
+    except Exception as exc:  # IntrinsicSyntaxError, or a parser bug, which must not crash validation
         return str(exc) or "invalid intrinsic function call"
     return None
 
@@ -95,8 +90,10 @@ def has_type(value: Any, kind: type) -> bool:
 
 
 def is_int(value: Any) -> bool:
+    """A JSON integer: an int, or a float with no fraction (1.0)."""
     return type(value) is int or (type(value) is float and value.is_integer())
 
 
 def is_number(value: Any) -> bool:
+    """A JSON number (a bool is not one)."""
     return type(value) in (int, float)

@@ -38,7 +38,6 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> dict:
     return obj
 
 
-
 def parse_definition(text: str) -> Any:
     """JSON text to a definition, remembering duplicate keys (raises ValueError on bad JSON)."""
     return json.loads(text, object_pairs_hook=_object_pairs)
