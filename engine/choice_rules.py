@@ -18,7 +18,6 @@ prefix; the lifecycle adds that prefix to every States.Runtime it reports.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engine.errors import PathNotFound, QueryEvaluationError, Runtime
+from engine.jsonata_mode import json_type, to_json_text
 
 Resolve = Callable[[str], Any]
 Predicate = Callable[[Resolve], bool]
@@ -314,29 +314,11 @@ def _compile_condition(condition: Any) -> Predicate:
             inner = expression.strip()[2:-2].strip() if expression.strip().startswith("{%") else expression
             raise QueryEvaluationError(
                 f"The JSONata expression '{inner}' specified for the field 'Condition' returned an "
-                f"unexpected result type. Expected 'boolean', but was '{_json_type(result)}' for "
-                f"value: {_json_text(result)}"
+                f"unexpected result type. Expected 'boolean', but was '{json_type(result)}' for "
+                f"value: {to_json_text(result)}"
             )
         return result
     return evaluate
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if type(value) is bool:
-        return "boolean"
-    if is_number(value):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def compile_rule(rule: dict) -> Predicate:
