@@ -408,3 +408,28 @@ def test_without_a_test_case_the_mocked_machine_reports_the_missing_integration(
     arn = create_machine(sfn, "LambdaSQSIntegration", MOCKED_MACHINE)
     described = wait_done(sfn, sfn.start_execution(stateMachineArn=arn)["executionArn"])
     assert described["status"] == "FAILED" and described["error"] == "Lambda.ResourceNotFoundException"
+
+
+def test_redrive_of_a_parallel_reruns_only_the_failed_branch(sfn, server):
+    flag = server.workdir / "fail"
+    flag.write_text("1")
+    definition = {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Good", "States": {"Good": {"Type": "Task", "Resource": LAMBDA + "count", "End": True}}},
+        {"StartAt": "Later", "States": {
+            "Later": {"Type": "Wait", "Seconds": 1, "Next": "Bad"},
+            "Bad": {"Type": "Task", "Resource": LAMBDA + "flaky", "End": True}}},
+    ]}}}
+    before = _count(server.workdir / "calls-count.log")
+    execution, described = run(sfn, definition, {"k": 1})
+    assert described["status"] == "FAILED" and described["error"] == "FlakyFailure"
+    assert _count(server.workdir / "calls-count.log") - before == 1
+    flag.unlink()
+    sfn.redrive_execution(executionArn=execution)
+    described = wait_done(sfn, execution)
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"))
+    assert json.loads(described["output"]) == [{"k": 1}, {"flaky": "ok", "k": 1}]
+    assert _count(server.workdir / "calls-count.log") - before == 1  # the good branch did not run again
+    events = history(sfn, execution)
+    kinds = types(events)
+    assert kinds.count("ParallelStateEntered") == 1 and kinds.count("ExecutionRedriven") == 1
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
