@@ -91,7 +91,7 @@ def parse(arn: str, *, allowed: tuple[str, ...] | None = None) -> Arn:
         raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {resource_type}'")
     if allowed is not None and resource_type not in allowed:
         raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {resource_type}'")
-    shapes = {"stateMachine": (1, 2), "activity": (1, 1), "execution": (2, 2), "express": (3, 3), "mapRun": (3, 3)}
+    shapes = {"stateMachine": (1, 2), "activity": (1, 1), "execution": (2, 2), "express": (3, 3), "mapRun": (2, 3)}
     if resource_type not in shapes:
         raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {resource_type}'")
     low, high = shapes[resource_type]
@@ -101,4 +101,8 @@ def parse(arn: str, *, allowed: tuple[str, ...] | None = None) -> Arn:
         return Arn(arn, region, account, resource_type, rest[0], qualifier=rest[1] if len(rest) > 1 else None)
     if resource_type == "activity":
         return Arn(arn, region, account, resource_type, rest[0])
+    if resource_type == "mapRun" and len(rest) == 2:
+        # AWS: mapRun:<machine>/<Map Label or generated id>:<map run id>
+        machine, _, label = rest[0].partition("/")
+        return Arn(arn, region, account, resource_type, machine, execution_name=label)
     return Arn(arn, region, account, resource_type, rest[0], execution_name=rest[1])

@@ -269,3 +269,17 @@ class AccessKey(models.Model):
 
     def __str__(self) -> str:
         return self.access_key_id
+
+
+class MapRun(models.Model):
+    """What UpdateMapRun changed on a Distributed Map run; the run itself is read from history."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="map_runs")
+    arn = models.CharField(max_length=2048, unique=True)
+    max_concurrency = models.PositiveIntegerField(null=True, blank=True)
+    tolerated_failure_count = models.PositiveIntegerField(null=True, blank=True)
+    tolerated_failure_percentage = models.FloatField(null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.arn
