@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -219,3 +221,136 @@ def page(
         chunk = chunk[:size]
         token = base64.urlsafe_b64encode(json.dumps({"o": offset + size, "k": kind}).encode()).decode()
     return chunk, token
+
+
+# ─── map runs ────────────────────────────────────────────────────────────────────────────────
+# A Distributed Map run is read from its execution's history (MapStateEntered, MapStateStarted
+# with the item count, MapRunStarted with the ARN, MapRunSucceeded/MapRunFailed) and the Map
+# state's definition; UpdateMapRun's changes live in designer.models.MapRun.
+
+
+@dataclass
+class MapRunView:
+    arn: str
+    execution: Execution
+    state_name: str
+    status: str
+    start_date: Any
+    stop_date: Any
+    total: int
+    max_concurrency: int
+    tolerated_failure_count: int
+    tolerated_failure_percentage: float
+
+    @property
+    def state_machine_arn(self) -> str:
+        """AWS: the map run's own state machine, `stateMachine:<machine>/<label>`."""
+        return self.arn.replace(":mapRun:", ":stateMachine:", 1).rsplit(":", 1)[0]
+
+    def item_counts(self) -> dict:
+        """Items per outcome; see the approximation note in `_counts`."""
+        return _counts(self)
+
+
+def _counts(run: MapRunView) -> dict:
+    counts = dict.fromkeys(("pending", "running", "succeeded", "failed", "timedOut", "aborted", "resultsWritten",
+                            "failuresNotRedrivable", "pendingRedrive"), 0)
+    counts["total"] = run.total
+    # The history does not say how each item ended (the engine keeps iterations out of the
+    # parent history): a succeeded run counts every item as succeeded, a failed run the least
+    # number of failures that exceeds the tolerance, the rest aborted; a running run all running.
+    if run.status == "SUCCEEDED":
+        counts["succeeded"] = run.total
+    elif run.status == "FAILED":
+        counts["failed"] = min(run.total, run.tolerated_failure_count + 1)
+        counts["aborted"] = run.total - counts["failed"]
+    elif run.status == "RUNNING":
+        counts["running"] = run.total
+    else:
+        counts["aborted"] = run.total
+    return counts
+
+
+def _map_state(definition: Any, name: str) -> dict:
+    """The raw Map state called `name`, searched through branches and item processors."""
+    if not isinstance(definition, dict):
+        return {}
+    states = definition.get("States") or {}
+    if isinstance(states.get(name), dict):
+        return states[name]
+    for state in states.values():
+        if not isinstance(state, dict):
+            continue
+        for inner in (*(state.get("Branches") or ()), state.get("ItemProcessor") or state.get("Iterator")):
+            found = _map_state(inner, name)
+            if found:
+                return found
+    return {}
+
+
+def _number(value: Any, default: Any) -> Any:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else default
+
+
+def map_run_list(*, execution: Execution) -> list[MapRunView]:
+    """The execution's map runs in start order."""
+    from designer.models import MapRun
+
+    try:
+        definition = json.loads(execution.definition)
+    except ValueError:
+        definition = {}
+    settings_by_arn = {row.arn: row for row in MapRun.objects.filter(execution=execution)}
+    runs: list[MapRunView] = []
+    open_runs: dict[int, MapRunView] = {}
+    state_name, length = "", 0
+    for event in execution.events.filter(type__startswith="Map").order_by("event_id"):
+        if event.type == "MapStateEntered":
+            state_name = (event.details.get("stateEnteredEventDetails") or {}).get("name", "")
+        elif event.type == "MapStateStarted":
+            length = (event.details.get("mapStateStartedEventDetails") or {}).get("length", 0)
+        elif event.type == "MapRunStarted":
+            arn = (event.details.get("mapRunStartedEventDetails") or {}).get("mapRunArn", "")
+            raw = _map_state(definition, state_name)
+            row = settings_by_arn.get(arn)
+            run = MapRunView(
+                arn=arn, execution=execution, state_name=state_name, status="RUNNING", start_date=event.timestamp,
+                stop_date=None, total=length,
+                max_concurrency=_number(raw.get("MaxConcurrency"), 0),
+                tolerated_failure_count=_number(raw.get("ToleratedFailureCount"), 0),
+                tolerated_failure_percentage=float(_number(raw.get("ToleratedFailurePercentage"), 0.0)),
+            )
+            if row is not None:
+                run.max_concurrency = _first(row.max_concurrency, run.max_concurrency)
+                run.tolerated_failure_count = _first(row.tolerated_failure_count, run.tolerated_failure_count)
+                run.tolerated_failure_percentage = _first(row.tolerated_failure_percentage,
+                                                          run.tolerated_failure_percentage)
+            runs.append(run)
+            open_runs[event.event_id] = run
+        elif event.type in ("MapRunSucceeded", "MapRunFailed") and open_runs:
+            # The end event links to its MapRunStarted; otherwise the oldest open run ends.
+            key = event.previous_event_id if event.previous_event_id in open_runs else next(iter(open_runs))
+            run = open_runs.pop(key)
+            run.status = "SUCCEEDED" if event.type == "MapRunSucceeded" else "FAILED"
+            run.stop_date = event.timestamp
+    for run in open_runs.values():
+        if execution.status != "RUNNING":
+            run.status, run.stop_date = "ABORTED", execution.stop_date
+    return runs
+
+
+def _first(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
+def map_run_get(*, owner, arn: str) -> MapRunView:
+    """A user's map run by ARN (ResourceNotFound when no execution of theirs started it)."""
+    parse_arn(arn, "mapRun")
+    event = (HistoryEvent.objects.filter(type="MapRunStarted", execution__owner=owner,
+                                         details__mapRunStartedEventDetails__mapRunArn=arn)
+             .select_related("execution").first())
+    if event is not None:
+        for run in map_run_list(execution=event.execution):
+            if run.arn == arn:
+                return run
+    raise ResourceNotFound(f"Resource not found: '{arn}'")

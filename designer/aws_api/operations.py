@@ -411,25 +411,36 @@ def get_execution_history(ctx: Context, p: dict) -> dict:
     return body
 
 
-# ─── map runs and TestState: not served yet ──────────────────────────────────────────────────
+# ─── map runs ────────────────────────────────────────────────────────────────────────────────
 
 
 @operation
 def list_map_runs(ctx: Context, p: dict) -> dict:
-    selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
-    return {"mapRuns": []}
+    execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
+    runs, token = selectors.page(
+        selectors.map_run_list(execution=execution), next_token=p.get("nextToken"),
+        max_results=p.get("maxResults"), kind="mr",
+    )
+    body: dict = {"mapRuns": [render.map_run_summary(run) for run in runs]}
+    if token:
+        body["nextToken"] = token
+    return body
 
 
 @operation
 def describe_map_run(ctx: Context, p: dict) -> dict:
-    selectors.parse_arn(p["mapRunArn"], "mapRun")
-    raise services.ResourceNotFound(f"Resource not found: '{p['mapRunArn']}'")
+    return render.map_run(selectors.map_run_get(owner=ctx.user, arn=p["mapRunArn"]))
 
 
 @operation
 def update_map_run(ctx: Context, p: dict) -> dict:
-    selectors.parse_arn(p["mapRunArn"], "mapRun")
-    raise services.ResourceNotFound(f"Resource not found: '{p['mapRunArn']}'")
+    run = selectors.map_run_get(owner=ctx.user, arn=p["mapRunArn"])
+    services.map_run_update(
+        execution=run.execution, arn=run.arn, max_concurrency=p.get("maxConcurrency"),
+        tolerated_failure_count=p.get("toleratedFailureCount"),
+        tolerated_failure_percentage=p.get("toleratedFailurePercentage"),
+    )
+    return {}
 
 
 # TestState lives in its own module (designer.aws_api.test_state).

@@ -229,3 +229,28 @@ def variable_references(definition: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     _walk_states(document, "JSONPath", out)
     return out
+
+
+# ─── map runs ────────────────────────────────────────────────────────────────────────────────
+
+
+def map_run_summary(run) -> dict:
+    body = {"executionArn": run.execution.arn, "mapRunArn": run.arn, "stateMachineArn": run.state_machine_arn,
+            "startDate": run.start_date}
+    if run.stop_date is not None:
+        body["stopDate"] = run.stop_date
+    return body
+
+
+def map_run(run) -> dict:
+    counts = run.item_counts()
+    body = {
+        "mapRunArn": run.arn, "executionArn": run.execution.arn, "status": run.status, "startDate": run.start_date,
+        "maxConcurrency": run.max_concurrency, "toleratedFailurePercentage": run.tolerated_failure_percentage,
+        "toleratedFailureCount": run.tolerated_failure_count, "itemCounts": counts,
+        # One child execution per item (no ItemBatcher batching is recorded in the history).
+        "executionCounts": dict(counts), "redriveCount": 0,
+    }
+    if run.stop_date is not None:
+        body["stopDate"] = run.stop_date
+    return body
