@@ -24,7 +24,7 @@ from typing import Any
 
 from engine import definition as definitions
 from engine.choice_rules import evaluate_choice
-from engine.errors import ExceedToleratedFailureThreshold, NoChoiceMatched, StatesError, error_matches
+from engine.errors import ExceedToleratedFailureThreshold, NoChoiceMatched, Runtime, StatesError, error_matches
 from engine.jsonata_mode import evaluate_typed, is_template
 from engine.jsonata_states import assign_jsonpath
 from engine.lifecycle import apply_input_path, apply_output_path, apply_result_path, error_output, select
@@ -158,6 +158,46 @@ def _check_mock(prepared: Prepared, reveal_secrets: bool) -> None:
     prepared.mock_result = result
 
 
+# AWS: the members a mocked context object may have, and their JSON types (None: any value).
+_CONTEXT_FIELDS: dict[str, dict[str, Any]] = {
+    "Execution": {"Id": str, "Input": None, "Name": str, "RoleArn": str, "StartTime": str,
+                  "RedriveCount": int, "RedriveTime": str},
+    "State": {"EnteredTime": str, "Name": str, "RetryCount": int},
+    "StateMachine": {"Id": str, "Name": str},
+    "Task": {"Token": str},
+}
+
+
+def check_context(prepared: Prepared, context: Any) -> None:
+    """Refuse a request's context object as AWS does ("Invalid Context object provided: …")."""
+    def refuse(reason: str) -> TestStateError:
+        return TestStateError("ValidationException", f"Invalid Context object provided: {reason}")
+
+    if not isinstance(context, dict):
+        raise refuse("Context must be an object")
+    for section, members in context.items():
+        if section == "Map":
+            raise refuse("'Map' field is not supported when mocking a Context object")
+        fields = _CONTEXT_FIELDS.get(section)
+        if fields is None:
+            raise refuse(f"Field '{section}' is not allowed")
+        if not isinstance(members, dict):
+            raise refuse(f"{section} must be an object")
+        for name, value in members.items():
+            if name not in fields:
+                raise refuse(f"Field '{name}' is not allowed")
+            kind = fields[name]
+            if kind is str and not isinstance(value, str):
+                raise refuse(f"{section}.{name} must be a string")
+            if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+                raise refuse(f"{section}.{name} must be an integer")
+    state = prepared.state
+    resource = getattr(state, "resource", "")
+    if "Task" in context and not (".sync" in resource or resource.endswith(".waitForTaskToken")):
+        raise refuse("Context object contains 'Task' when state is not a Task state with a '.sync' or "
+                     "'.waitForTaskToken' service integration pattern")
+
+
 # ─── running ─────────────────────────────────────────────────────────────────────────────────
 
 
@@ -220,6 +260,16 @@ class _Run:
         return evaluate_typed(value, states, self.variables, field=key) if is_template(value) else value
 
 
+def _array_texts(result: TestStateResult) -> None:
+    """AWS (recorded): a JSONPath Map state's array values are sent as JSON text inside a JSON
+    string (`"[\\"a\\", \\"b\\"]"`), with a space after each comma."""
+    for key, value in result.inspection.items():
+        if isinstance(value, list):
+            result.inspection[key] = json.dumps(value)
+    if isinstance(result.output, list):
+        result.output = json.dumps(result.output)
+
+
 async def run_test_state(prepared: Prepared, input: Any = None, *, variables: dict | None = None,
                          context: Any = None, role_arn: str | None = None, region: str = "us-east-1",
                          account: str = "000000000000", state_configuration: dict | None = None,
@@ -232,9 +282,12 @@ async def run_test_state(prepared: Prepared, input: Any = None, *, variables: di
     try:
         next_state, output = await _STEPS[state.type](run)
     except StatesError as exc:
-        return _failure(run, exc)
-    result = TestStateResult("SUCCEEDED", output=output, next_state=next_state, inspection=run.inspection)
-    _add_variables(run, result)
+        result = _failure(run, exc)
+    else:
+        result = TestStateResult("SUCCEEDED", output=output, next_state=next_state, inspection=run.inspection)
+        _add_variables(run, result)
+    if state.type == "Map" and state.jsonata is None:
+        _array_texts(result)
     return result
 
 
@@ -502,9 +555,13 @@ def _map_items(run: _Run) -> Any:
         return evaluate_typed(items, run.states(), run.variables, field="Items") if is_template(items) else items
     value = apply_input_path(state, run.input, run.scope(run.input).context)
     run.inspection["afterInputPath"] = value
-    items = select(state.items_path, value, run.scope(value).context) if state.items_path != "$" else value
-    # AWS: afterItemsPath is the JSON text of the items, itself sent as a JSON string.
-    run.inspection["afterItemsPath"] = json.dumps(items)
+    path = state.items_path
+    items = select(path, value, run.scope(value).context) if path != "$" else value
+    if not isinstance(items, list):
+        # AWS (recorded): a context path is quoted with one `$` less.
+        shown = path[1:] if path.startswith("$$") else path
+        raise Runtime(f'Reference path "{shown}" must point to array.')
+    run.inspection["afterItemsPath"] = items
     return items
 
 

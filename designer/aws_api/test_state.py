@@ -25,7 +25,7 @@ from engine.errors import StatesError
 from engine.paths import to_json
 from engine.ports import TaskRequest
 from engine.runner import HandlerInvoker, _function_name
-from engine.test_state import UNSET, TestStateError, prepare, run_test_state
+from engine.test_state import UNSET, TestStateError, check_context, prepare, run_test_state
 
 # The inspection data members that AWS sends as JSON text.
 _TEXT_MEMBERS = ("input", "afterInputPath", "afterParameters", "afterArguments", "result", "afterResultSelector",
@@ -58,6 +58,8 @@ def test_state(ctx: Any, params: dict) -> dict:
     try:
         prepared = prepare(params["definition"], state_name=params.get("stateName"), mock=mock,
                            reveal_secrets=bool(params.get("revealSecrets")))
+        if context is not None:
+            check_context(prepared, context)
         if mock and prepared.mock_result is not UNSET and prepared.state.type == "Task":
             mode = mock.get("fieldValidationMode") or "STRICT"
             check_mock_result(prepared.state.resource, prepared.mock_result, mode)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from engine.runner import HandlerInvoker
-from engine.test_state import TestStateError, prepare, run_test_state
+from engine.test_state import TestStateError, check_context, prepare, run_test_state
 
 MAP = {
     "Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1,
@@ -89,9 +89,32 @@ def test_map_needs_a_mock_and_returns_it():
     with pytest.raises(TestStateError) as refused:
         run(MAP, {"items": [1]})
     assert refused.value.code == "InvalidDefinition"
-    result = run(MAP, {"items": [1, 2]}, mock={"result": "[10, 20]"})
-    assert result.output == [10, 20]
+    result = run(MAP, {"items": [1, 2]}, mock={"result": "[10,20]"})
+    # AWS: a JSONPath Map's arrays travel as JSON text inside a JSON string.
+    assert result.output == "[10, 20]"
     assert result.inspection["afterItemsPath"] == "[1, 2]" and result.inspection["toleratedFailureCount"] == 1
+
+
+def test_map_items_path_must_select_an_array():
+    state = dict(MAP, ItemsPath="$$.Execution.Input")
+    result = run(state, {"items": [1]}, mock={"result": "[]"})
+    assert (result.status, result.error) == ("FAILED", "States.Runtime")
+    assert result.cause == 'Reference path "$.Execution.Input" must point to array.'
+
+
+@pytest.mark.parametrize("context, reason", [
+    ({"Execution": {"Id": 1}}, "Execution.Id must be a string"),
+    ({"Map": {}}, "'Map' field is not supported when mocking a Context object"),
+    ({"Execution": {"pokemon": "squirtle"}}, "Field 'pokemon' is not allowed"),
+    ({"Task": {"Token": "t"}}, "Context object contains 'Task' when state is not a Task state with a '.sync' or "
+                               "'.waitForTaskToken' service integration pattern"),
+])
+def test_mocked_context_objects_are_checked(context, reason):
+    prepared = prepare(json.dumps({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": True}),
+                       mock={"result": "{}"})
+    with pytest.raises(TestStateError) as refused:
+        check_context(prepared, context)
+    assert refused.value.message == f"Invalid Context object provided: {reason}"
 
 
 def test_map_iteration_failures_beyond_the_tolerance_fail_the_state():
