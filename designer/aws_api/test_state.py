@@ -195,18 +195,34 @@ def _check(shape: Any, value: Any, name: str | None, *, strict: bool) -> None:
             _check(shape.value, item, name, strict=strict)
         return
     number = isinstance(value, int | float) and not isinstance(value, bool)
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
     if kind in ("string", "timestamp"):
         if not isinstance(value, str):
             raise _invalid(f"Field '{name}' must be a string")
         enum = getattr(shape, "enum", None)
         if enum and value not in enum:
             raise _invalid(f"Field '{name}' is not an expected value")
+        _check_length(value, low, high, name)
     elif kind in ("integer", "long", "float", "double"):
         if not number:
             raise _invalid(f"Field '{name}' must be a number")
+        if low is not None and value < low:
+            raise _invalid(f"Field '{name}' is less than the minimum value")
+        if high is not None and value > high:
+            raise _invalid(f"Field '{name}' exceeds the maximum value")
     elif kind == "boolean":
         if not isinstance(value, bool):
             raise _invalid(f"Field '{name}' must be a boolean")
-    elif kind == "blob" and (number or isinstance(value, bool)):
-        # Step Functions carries blobs as text (a Lambda Payload as JSON).
-        raise _invalid(f"Field '{name}' must be a string")
+    elif kind == "blob":
+        if number or isinstance(value, bool):
+            # Step Functions carries blobs as text (a Lambda Payload as JSON).
+            raise _invalid(f"Field '{name}' must be a string")
+        if isinstance(value, str):
+            _check_length(value, low, high, name)
+
+
+def _check_length(value: str, low: Any, high: Any, name: str | None) -> None:
+    if low is not None and len(value) < low:
+        raise _invalid(f"Field '{name}' is smaller than the minimum length")
+    if high is not None and len(value) > high:
+        raise _invalid(f"Field '{name}' is larger than the maximum length")
