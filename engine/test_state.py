@@ -114,7 +114,7 @@ def prepare(definition: Any, *, state_name: str | None = None, mock: dict | None
             raise _invalid(problems)
         state = _find_state(definitions.load(raw), state_name)
         if state is None:
-            raise TestStateError("ValidationException", f"State '{state_name}' does not exist in the definition.")
+            raise TestStateError("ValidationException", "State not found in definition")
     else:
         problems = [d for d in validate_state(raw, LONE_STATE_NAME) if d.severity == "ERROR"]
         if problems:

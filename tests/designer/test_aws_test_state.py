@@ -141,3 +141,34 @@ def test_recorded_test_state_case(case, live_server, django_user_model):
     else:
         TALLY["passed"] += 1
     assert not problems, "\n".join(problems)
+
+
+# ─── our own behaviour beyond the recordings ─────────────────────────────────────────────────
+
+
+def double(event, context=None):
+    """A local Lambda handler for the unmocked Task test."""
+    return {"n": event["n"] * 2}
+
+
+def test_unmocked_lambda_task_runs_the_local_handler(sfn, settings):
+    settings.STATECRAFT_FUNCTIONS = {"ts-double": "tests.designer.test_aws_test_state.double"}
+    task = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "ts-double",
+            "Payload.$": "$"}, "ResultSelector": {"n.$": "$.Payload.n"}, "ResultPath": "$.doubled", "Next": "After"}
+    response = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input='{"n": 21}', inspectionLevel="DEBUG")
+    assert response["status"] == "SUCCEEDED" and response["nextState"] == "After"
+    assert json.loads(response["output"]) == {"n": 21, "doubled": {"n": 42}}
+    assert json.loads(response["inspectionData"]["result"])["StatusCode"] == 200
+
+
+def test_unmocked_task_of_a_missing_function_fails_like_lambda(sfn):
+    task = {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:nowhere", "End": True}
+    response = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input="{}")
+    assert response["status"] == "FAILED" and response["error"] == "Lambda.ResourceNotFoundException"
+    assert "inspectionData" not in response
+
+
+def test_state_name_not_in_the_definition_is_refused(sfn):
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    with pytest.raises(sfn.exceptions.ValidationException, match="State not found in definition"):
+        sfn.test_state(definition=json.dumps(machine), stateName="B")
