@@ -66,9 +66,9 @@ MACHINE_FIELDS = {
     "processor": ("StartAt", "States", "Comment", "ProcessorConfig"),
 }
 RETRIER_FIELDS = ("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
-                   "MaxDelaySeconds", "JitterStrategy", "Comment")
+                  "MaxDelaySeconds", "JitterStrategy", "Comment")
 CATCHER_FIELDS = {JSONPATH: ("ErrorEquals", "Next", "ResultPath", "Assign", "Comment"),
-                   JSONATA: ("ErrorEquals", "Next", "Output", "Assign", "Comment")}
+                  JSONATA: ("ErrorEquals", "Next", "Output", "Assign", "Comment")}
 # AWS (recorded): a Map Label may not contain these characters, checked in this order.
 LABEL_INVALID = list(' ?*<>{}[]:;,\\|^~$#%&`"') + [chr(i) for i in (*range(0x00, 0x20), *range(0x7F, 0xA0))]
 

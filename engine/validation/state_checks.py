@@ -154,7 +154,7 @@ class StateChecks(Checks):
                              "SecondsPath, TimestampPath]")
         elif len(present) > 1:
             self.error(ptr(path, present[1]), "Only one of the following fields can be set: [Seconds, "
-                                               "Timestamp, SecondsPath, TimestampPath]")
+                                              "Timestamp, SecondsPath, TimestampPath]")
         jsonata = language == JSONATA
         if "Seconds" in state:
             self.expect_int(state["Seconds"], ptr(path, "Seconds"), 0, MAX_INTEGER, expression_ok=jsonata)
@@ -165,7 +165,7 @@ class StateChecks(Checks):
                     self.error(ptr(path, "Timestamp"), "Expected value of type [STRING]")
                 elif not is_timestamp(value):
                     self.error(ptr(path, "Timestamp"), "The value for the field 'Timestamp' must be a "
-                                                        "valid ISO-8601 extended offset date-time format string")
+                                                       "valid ISO-8601 extended offset date-time format string")
         self.expect_path(state, "SecondsPath", path)
         self.expect_path(state, "TimestampPath", path)
 
