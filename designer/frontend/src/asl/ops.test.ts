@@ -175,3 +175,16 @@ describe("connect, disconnect, duplicate, paste, branches", () => {
     expect(unreachable(chain())).toEqual([]);
   });
 });
+
+describe("insertAfter", () => {
+  it("continues a state's Next, and makes the new state a Choice's Default when it has none", async () => {
+    const { insertAfter } = await import("./ops");
+    let doc: Machine = { StartAt: "A", States: { A: { Type: "Pass", End: true } } };
+    doc = insertAfter(doc, [], "A", "C", { Type: "Choice", Choices: [] });
+    expect(doc.States.A.Next).toBe("C");
+    doc = insertAfter(doc, [], "C", "D", { Type: "Pass", End: true });
+    expect(doc.States.C.Default).toBe("D");
+    doc = insertAfter(doc, [], "C", "E", { Type: "Pass", End: true });
+    expect(doc.States.E).toEqual({ Type: "Pass", End: true });
+  });
+});

@@ -67,6 +67,8 @@ export function insertBetween(doc: Machine, path: ScopePath, source: string, han
 /** Add a new state after `source` (on its `next` edge, or after an End state). */
 export function insertAfter(doc: Machine, path: ScopePath, source: string, name: string, state: State): Machine {
   const src = getBlock(doc, path)?.States[source];
+  // After a Choice the new state becomes its Default when it has none (AWS does the same).
+  if (src?.Type === "Choice" && src.Default === undefined) return insertBetween(doc, path, source, "default", undefined, name, state);
   if (!src || TERMINAL_TYPES.has(src.Type) || src.Type === "Choice") return addState(doc, path, name, state);
   return insertBetween(doc, path, source, "next", typeof src.Next === "string" ? src.Next : undefined, name, state);
 }

@@ -221,11 +221,25 @@ function EditorBody() {
 
   const onPaletteClick = (item: (typeof PALETTE)[number]) => {
     const sel = useEditor.getState().selection;
-    if (sel.length === 1 && locateNode(useEditor.getState().doc, sel[0])) addFromPalette(item, { kind: "after", id: sel[0] });
-    else {
-      const last = lastEndState(useEditor.getState().doc);
-      addFromPalette(item, last ? { kind: "after", id: last } : { kind: "block", path: [] });
-    }
+    const last = lastEndState(useEditor.getState().doc);
+    const id = sel.length === 1 && locateNode(useEditor.getState().doc, sel[0])
+      ? addFromPalette(item, { kind: "after", id: sel[0] })
+      : addFromPalette(item, last ? { kind: "after", id: last } : { kind: "block", path: [] });
+    // Bring the new state into view once it is placed, keeping the zoom.
+    if (id) window.setTimeout(() => revealNode(id), 250);
+  };
+
+  const revealNode = (id: string) => {
+    const n = flow.getInternalNode(id);
+    const box = canvasRef.current?.getBoundingClientRect();
+    if (!n || !box) return;
+    const { x, y, zoom } = flow.getViewport();
+    const left = n.internals.positionAbsolute.x * zoom + x;
+    const top = n.internals.positionAbsolute.y * zoom + y;
+    const w = (n.measured.width ?? 200) * zoom;
+    const h = (n.measured.height ?? 48) * zoom;
+    if (left >= 0 && top >= 0 && left + w <= box.width && top + h <= box.height) return;
+    flow.setCenter(n.internals.positionAbsolute.x + (n.measured.width ?? 200) / 2, n.internals.positionAbsolute.y + (n.measured.height ?? 48) / 2, { zoom, duration: 200 });
   };
 
   const onSelectDiagnostic = (pointer: string) => {

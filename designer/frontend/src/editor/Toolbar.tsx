@@ -112,12 +112,11 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
         {dirty && <span className="dirty-dot" title="Unsaved changes">●</span>}
       </div>
       <div className="toolbar-group">
-        <button type="button" data-testid="undo" onClick={() => useEditor.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)">↶ Undo</button>
-        <button type="button" data-testid="redo" onClick={() => useEditor.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
+        <button type="button" data-testid="undo" onClick={() => useEditor.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
+        <button type="button" data-testid="redo" onClick={() => useEditor.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">↷</button>
       </div>
       <div className="toolbar-group">
         <button type="button" data-testid="auto-layout" onClick={() => { useEditor.getState().apply((d) => d, { positions: () => ({}) }); setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 }), 120); }} title="Lay the diagram out again">Auto-layout</button>
-        <button type="button" onClick={() => flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 })} title="Fit to view">Fit</button>
       </div>
       <div className="toolbar-group">
         <button type="button" data-testid="import" onClick={() => fileInput.current?.click()} title="Import .asl.json, .asl.yaml or a CloudFormation/SAM template">Import</button>
@@ -147,9 +146,9 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
       <span className="spacer" />
       {message && <span className={`toast toast-${message.kind}`} role="status">{message.text}</span>}
       <button type="button" onClick={() => setDialog("revisions")} disabled={!name}>Revisions</button>
-      <button type="button" onClick={() => void publish()} disabled={!name} data-testid="publish">Publish version</button>
+      <button type="button" onClick={() => void publish()} disabled={!name} data-testid="publish" title="Publish the saved definition as a new version">Publish</button>
       <button type="button" className="primary" data-testid="save" onClick={() => void save()} disabled={saving} title="Save (Ctrl+S)">{saving ? "Saving…" : "Save"}</button>
-      <button type="button" className="accent" data-testid="start-execution" onClick={() => (name ? setDialog("start") : flash("error", "Save the state machine first"))}>▶ Start execution</button>
+      <button type="button" className="accent" data-testid="start-execution" title="Start an execution" onClick={() => (name ? setDialog("start") : flash("error", "Save the state machine first"))}>▶ Start execution</button>
       {dialog === "start" && name && <StartExecutionDialog name={name} onClose={() => setDialog(null)} beforeStart={async () => { if (useEditor.getState().dirty) await save(); }} />}
       {dialog === "revisions" && name && <RevisionsDialog name={name} onClose={() => setDialog(null)} />}
     </div>

@@ -6,7 +6,6 @@ import type { Clip } from "../asl/ops";
 import { locateNode, nodeId, samePath } from "../asl/scope";
 import type { Machine, ScopePath, State, XY } from "../asl/types";
 import type { PaletteItem } from "../nodes/registry";
-import { paletteState } from "../nodes/registry";
 import { useEditor } from "./store";
 
 export type DropTarget =
@@ -14,48 +13,41 @@ export type DropTarget =
   | { kind: "block"; path: ScopePath; position?: XY }
   | { kind: "after"; id: string };
 
-/** Patterns may ask for a failure handler: add a Fail state and point their catcher at it. */
-function withFailureHandler(doc: Machine, path: ScopePath, state: State, taken: Set<string>): { doc: Machine; state: State } {
-  if (!Array.isArray(state.Catch) || !state.Catch.some((c: any) => c.Next === "__unset__")) return { doc, state };
+/** Patterns may ask for a failure handler: point their catcher at a new Fail state. */
+function failureHandler(doc: Machine, state: State, taken: Set<string>): { state: State; failName?: string } {
+  if (!Array.isArray(state.Catch) || !state.Catch.some((c: any) => c.Next === "__unset__")) return { state };
   const failName = uniqueName(doc, "Handle Failure", taken);
-  const next = addState(doc, path, failName, { Type: "Fail", Error: "TaskFailed", Cause: "The task failed after its retries" });
-  return { doc: next, state: { ...state, Catch: state.Catch.map((c: any) => (c.Next === "__unset__" ? { ...c, Next: failName } : c)) } };
+  return { state: { ...state, Catch: state.Catch.map((c: any) => (c.Next === "__unset__" ? { ...c, Next: failName } : c)) }, failName };
 }
 
 /** Add a palette item where it was dropped (or after the selection when clicked). */
 export function addFromPalette(item: PaletteItem, target: DropTarget): string | undefined {
   const store = useEditor.getState();
-  const doc = store.doc;
-  const name = uniqueName(doc, item.baseName);
-  const raw = item.make();
+  const name = uniqueName(store.doc, item.baseName);
   let newId: string | undefined;
   let position: XY | undefined;
-  const build = (d: Machine, path: ScopePath) => {
-    // The new state's own name is reserved first so a failure handler never takes it.
-    const { doc: withHandler, state } = withFailureHandler(d, path, raw.Catch ? raw : paletteState(item), new Set([name]));
-    return { d: withHandler, state };
-  };
   store.apply((d) => {
+    // The new state's own name is reserved first so the failure handler never takes it.
+    const { state, failName } = failureHandler(d, item.make(), new Set([name]));
+    let path: ScopePath = [];
+    let next: Machine;
     if (target.kind === "edge") {
       const e = target.edge.data;
-      const { d: base, state } = build(d, e.path);
-      newId = nodeId(e.path, name);
-      if (e.kind === "end" && e.handle === "end") return addState(base, e.path, name, state); // after Succeed/Fail: nothing to continue
-      return insertBetween(base, e.path, e.sourceName, e.kind === "start" ? "next" : e.handle, e.targetName, name, state);
+      path = e.path;
+      next = e.kind === "end" && e.handle === "end"
+        ? addState(d, path, name, state) // after Succeed/Fail: nothing to continue
+        : insertBetween(d, path, e.sourceName, e.kind === "start" ? "next" : e.handle, e.targetName, name, state);
+    } else if (target.kind === "after" && locateNode(d, target.id)) {
+      const at = locateNode(d, target.id)!;
+      path = at.path;
+      next = insertAfter(d, path, at.name, name, state);
+    } else {
+      path = target.kind === "block" ? target.path : [];
+      position = target.kind === "block" ? target.position : undefined;
+      next = addState(d, path, name, state);
     }
-    if (target.kind === "after") {
-      const at = locateNode(d, target.id);
-      if (at) {
-        const { d: base, state } = build(d, at.path);
-        newId = nodeId(at.path, name);
-        return insertAfter(base, at.path, at.name, name, state);
-      }
-    }
-    const path = target.kind === "block" ? target.path : [];
-    position = target.kind === "block" ? target.position : undefined;
-    const { d: base, state } = build(d, path);
     newId = nodeId(path, name);
-    return addState(base, path, name, state);
+    return failName ? addState(next, path, failName, { Type: "Fail", Error: "TaskFailed", Cause: "The task failed after its retries" }) : next;
   }, { select: [], positions: (p) => (position && newId ? { ...p, [newId]: position } : p) });
   if (newId) store.select([newId]);
   return newId;

@@ -63,13 +63,3 @@ export const PALETTE: PaletteItem[] = [
   ...NODE_DEFS.map((d): PaletteItem => ({ id: d.type, title: d.title, description: d.description, icon: d.icon, color: d.color, baseName: d.type, make: d.defaults, group: FLOW.has(d.type) && d.type !== "Task" ? "Flow" : "Actions" })),
   ...PATTERNS,
 ];
-
-/** A palette item's new state, with placeholder catcher targets dropped. */
-export function paletteState(item: PaletteItem): State {
-  const state = item.make();
-  if (Array.isArray(state.Catch)) {
-    state.Catch = state.Catch.filter((c: any) => c.Next !== "__unset__");
-    if (!state.Catch.length) delete state.Catch;
-  }
-  return state;
-}
