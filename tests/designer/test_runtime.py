@@ -433,3 +433,25 @@ def test_redrive_of_a_parallel_reruns_only_the_failed_branch(sfn, server):
     kinds = types(events)
     assert kinds.count("ParallelStateEntered") == 1 and kinds.count("ExecutionRedriven") == 1
     assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+
+
+def test_start_execution_wait_for_task_token_is_answered_by_the_child_through_aws_sdk_sfn(sfn):
+    child = create_machine(sfn, f"answer-{uuid.uuid4().hex[:8]}", {"StartAt": "Reply", "States": {"Reply": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess",
+        "Parameters": {"TaskToken.$": "$.token", "Output": {"from": "child"}}, "End": True}}})
+    parent = {"StartAt": "Ask", "States": {"Ask": {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+        "Parameters": {"StateMachineArn": child, "Input": {"token.$": "$$.Task.Token"}}, "End": True}}}
+    execution, described = run(sfn, parent)
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"))
+    assert json.loads(described["output"]) == {"from": "child"}
+    assert "TaskSubmitted" in types(history(sfn, execution))
+
+
+def test_aws_sdk_sfn_errors_are_named_like_the_sdk_exceptions(sfn):
+    definition = {"StartAt": "Send", "States": {"Send": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess",
+        "Parameters": {"TaskToken": "NoSuchTaskToken", "Output": "{}"}, "End": True}}}
+    _, described = run(sfn, definition)
+    assert described["status"] == "FAILED" and described["error"] == "Sfn.InvalidTokenException"
+    assert described["cause"].startswith("Invalid Token: 'Invalid token' (Service: Sfn, Status Code: 400")

@@ -96,3 +96,19 @@ def test_a_killed_worker_loses_its_executions_to_the_other(cluster):
         assert_history_intact(events)
         assert [e["type"] for e in events].count("WaitStateEntered") == 1
     assert len(_calls(cluster)) == 10  # the Task of each had finished before the kill: never again
+
+
+def test_send_task_success_to_the_web_server_wakes_the_worker_waiting_on_the_token(cluster):
+    sfn = cluster.client()
+    activity = sfn.create_activity(name="scaled")["activityArn"]
+    arn = create_machine(sfn, "scaled-activity", {"StartAt": "Work", "States": {"Work": {
+        "Type": "Task", "Resource": activity, "End": True}}})
+    execution = sfn.start_execution(stateMachineArn=arn, input='{"job": 1}')["executionArn"]
+    task = sfn.get_activity_task(activityArn=activity, workerName="w")
+    time.sleep(0.5)
+    answered = time.monotonic()
+    sfn.send_task_success(taskToken=task["taskToken"], output='{"ok": true}')
+    described = wait_done(sfn, execution, 30)
+    assert described["status"] == "SUCCEEDED" and json.loads(described["output"]) == {"ok": True}
+    # With Redis the worker hears of the answer at once; without it, its next database poll finds it.
+    assert time.monotonic() - answered < (2.5 if "REDIS_URL" in cluster.env else 5)
