@@ -63,10 +63,11 @@ def test_state(ctx: Any, params: dict) -> dict:
         if mock and prepared.mock_result is not UNSET and prepared.state.type == "Task":
             mode = mock.get("fieldValidationMode") or "STRICT"
             check_mock_result(prepared.state.resource, prepared.mock_result, mode)
+        invoker = _Invoker()
         result = asyncio.run(run_test_state(
             prepared, value, variables=variables, context=context, role_arn=params.get("roleArn"),
             region=ctx.region, account=settings.STATECRAFT_ACCOUNT_ID,
-            state_configuration=params.get("stateConfiguration"), invoker=_Invoker()))
+            state_configuration=params.get("stateConfiguration"), invoker=invoker))
     except TestStateError as exc:
         raise AwsError(exc.code, exc.message) from None
     body: dict[str, Any] = {"status": result.status}
@@ -78,9 +79,46 @@ def test_state(ctx: Any, params: dict) -> dict:
         body["cause"] = result.cause
     if result.next_state is not None:
         body["nextState"] = result.next_state
-    if (params.get("inspectionLevel") or "INFO") != "INFO":
+    level = params.get("inspectionLevel") or "INFO"
+    if level != "INFO":
         body["inspectionData"] = _inspection(result.inspection)
+        if level == "TRACE":
+            body["inspectionData"].update(invoker.http)
     return body
+
+
+def _headers_text(headers: dict) -> str:
+    return "[" + ", ".join(f"{name}: {', '.join(v) if isinstance(v, list) else v}" for name, v in headers.items()) + "]"
+
+
+def _http_request(parameters: Any) -> dict:
+    parameters = parameters if isinstance(parameters, dict) else {}
+    url = str(parameters.get("ApiEndpoint", ""))
+    query = parameters.get("QueryParameters")
+    if query:
+        from urllib.parse import urlencode
+
+        url += ("&" if "?" in url else "?") + urlencode(query, doseq=True)
+    body = parameters.get("RequestBody")
+    return {
+        "protocol": url.split(":", 1)[0] if ":" in url else "https",
+        "method": str(parameters.get("Method", "")).upper(),
+        "url": url,
+        "headers": _headers_text(parameters.get("Headers") or {}),
+        "body": "" if body is None else body if isinstance(body, str) else to_json(body),
+    }
+
+
+def _http_response(parameters: Any, result: dict) -> dict:
+    url = str((parameters or {}).get("ApiEndpoint", "")) if isinstance(parameters, dict) else ""
+    body = result.get("ResponseBody", "")
+    return {
+        "protocol": url.split(":", 1)[0] if ":" in url else "https",
+        "statusCode": str(result.get("StatusCode", "")),
+        "statusMessage": result.get("StatusText", ""),
+        "headers": _headers_text(result.get("Headers") or {}),
+        "body": body if isinstance(body, str) else to_json(body),
+    }
 
 
 def _inspection(data: dict) -> dict:
@@ -91,7 +129,13 @@ def _inspection(data: dict) -> dict:
 
 
 class _Invoker:
-    """Lambda functions and HTTP Tasks run for real; other integrations are not available."""
+    """Lambda functions and HTTP Tasks run for real; other integrations are not available.
+
+    `http` keeps an HTTP Task's request and response for the TRACE inspection level.
+    """
+
+    def __init__(self):
+        self.http: dict = {}
 
     async def invoke(self, request: TaskRequest) -> Any:
         from designer.resources import functions, http
@@ -104,7 +148,15 @@ class _Invoker:
             return await HandlerInvoker(handlers).invoke(TaskRequest(
                 resource=name, payload=request.payload, state_name=request.state_name, context=request.context))
         if request.resource == "arn:aws:states:::http:invoke":
-            return await asyncio.to_thread(http.invoke, request.payload)
+            self.http = {"request": _http_request(request.payload)}
+            try:
+                result = await asyncio.to_thread(http.invoke, request.payload)
+            except StatesError as exc:
+                if exc.error.startswith("States.Http.StatusCode."):
+                    self.http["response"] = _http_response(request.payload, json.loads(exc.cause))
+                raise
+            self.http["response"] = _http_response(request.payload, result)
+            return result
         if kind == "activity":
             raise StatesError("TestState does not run activities: specify a mock.", error="States.Runtime")
         raise StatesError(

@@ -172,3 +172,45 @@ def test_state_name_not_in_the_definition_is_refused(sfn):
     machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
     with pytest.raises(sfn.exceptions.ValidationException, match="State not found in definition"):
         sfn.test_state(definition=json.dumps(machine), stateName="B")
+
+
+@pytest.fixture
+def echo_server():
+    """A local HTTP server answering every POST with its JSON body and a header."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's spelling
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(201)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("X-Echo", "yes")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def test_http_task_at_trace_level_shows_the_request_and_response(sfn, settings, echo_server):
+    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = "127.0.0.1"
+    task = {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": True,
+            "Parameters": {"ApiEndpoint": f"{echo_server}/orders", "Method": "POST", "RequestBody": {"id": 7}}}
+    response = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input="{}", inspectionLevel="TRACE")
+    assert response["status"] == "SUCCEEDED", response
+    assert json.loads(response["output"])["ResponseBody"] == {"id": 7}
+    request, answer = response["inspectionData"]["request"], response["inspectionData"]["response"]
+    assert (request["method"], request["url"], json.loads(request["body"])) == ("POST", f"{echo_server}/orders",
+                                                                              {"id": 7})
+    assert (answer["statusCode"], answer["statusMessage"]) == ("201", "Created")
+    assert "X-Echo: yes" in answer["headers"] and json.loads(answer["body"]) == {"id": 7}
+    debug = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input="{}", inspectionLevel="DEBUG")
+    assert "request" not in debug["inspectionData"]
