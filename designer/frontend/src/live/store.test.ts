@@ -63,6 +63,21 @@ describe("LiveExecution", () => {
     expect(live.overlay.result()).toEqual(final);
   });
 
+  it("accepts a hole the REST history itself has, without resyncing again and again", async () => {
+    const calls: number[] = [];
+    const holed = events.filter((e) => e.id <= 3 || e.id === events.length);
+    const live = new LiveExecution(async (afterId) => {
+      calls.push(afterId);
+      return holed.filter((e) => e.id > afterId);
+    });
+    live.receive(snapshot(3));
+    live.receive({ type: "execution.events", events: [events[events.length - 1]] });
+    await live.resync();
+    live.receive({ type: "execution.events", events: [events[events.length - 1]] }); // a duplicate now
+    expect(calls).toEqual([3]);
+    expect(live.events.map((e) => e.id)).toEqual([1, 2, 3, events.length]);
+  });
+
   it("reads the REST history when the snapshot says it is too far behind", async () => {
     const calls: number[] = [];
     const live = new LiveExecution(restHistory(calls));

@@ -124,20 +124,24 @@ export class LiveExecution {
     if (status && this.execution) this.execution = { ...this.execution, status };
   }
 
-  /** Fetch what is missing from the REST history, then replay what arrived meanwhile. */
+  /** Fetch what is missing from the REST history, then replay what arrived meanwhile.
+   *
+   * The REST history is the authority: what it returns is applied even when its ids jump
+   * (a history with a hole stays that way), and buffered events past its end are accepted
+   * without asking again, so a hole never turns into a loop of resyncs. */
   resync(): Promise<void> {
     if (this.resyncing) return this.resyncing;
     this.resyncs += 1;
     const run = async () => {
       try {
         const events = await this.fetchHistory(this.lastEventId);
-        for (const event of events) if (event.id === this.lastEventId + 1) this.apply(event);
+        for (const event of [...events].sort((a, b) => a.id - b.id)) if (event.id > this.lastEventId) this.apply(event);
       } finally {
         this.resyncing = null;
       }
-      const waiting = this.buffer;
+      const waiting = this.buffer.sort((a, b) => a.id - b.id);
       this.buffer = [];
-      this.add(waiting.filter((e) => e.id > this.lastEventId));
+      for (const event of waiting) if (event.id > this.lastEventId) this.apply(event);
       this.changed();
     };
     this.resyncing = run();
@@ -151,8 +155,7 @@ function terminalStatus(type: string): string | null {
     case "ExecutionFailed": return "FAILED";
     case "ExecutionTimedOut": return "TIMED_OUT";
     case "ExecutionAborted": return "ABORTED";
-    case "ExecutionStarted":
-    case "ExecutionRedriven": return "RUNNING";
+    case "ExecutionRedriven": return "RUNNING"; // not ExecutionStarted: the summary knows better
     default: return null;
   }
 }
