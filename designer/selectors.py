@@ -265,7 +265,17 @@ def _counts(run: MapRunView) -> dict:
         counts["failed"] = min(run.total, run.tolerated_failure_count + 1)
         counts["aborted"] = run.total - counts["failed"]
     elif run.status == "RUNNING":
-        counts["running"] = run.total
+        # The engine's checkpoint of a running top-level Map holds the finished iterations
+        # ("done", tolerated failures among them, saved every ~5% once 20 are done).
+        nested = (run.execution.checkpoint or {}).get("nested") or {}
+        finished = failed = 0
+        if nested.get("state") == run.state_name and isinstance(nested.get("done"), dict):
+            finished, failed = len(nested["done"]), int(nested.get("failures") or 0)
+        counts["failed"] = failed
+        counts["succeeded"] = max(0, finished - failed)
+        remaining = max(0, run.total - finished)
+        counts["running"] = min(remaining, run.max_concurrency) if run.max_concurrency else remaining
+        counts["pending"] = remaining - counts["running"]
     else:
         counts["aborted"] = run.total
     return counts
