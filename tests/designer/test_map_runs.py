@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
@@ -88,3 +89,20 @@ def test_unknown_map_runs_and_empty_updates_are_refused(sfn):
     with pytest.raises(sfn.exceptions.ClientError) as refused:
         sfn.update_map_run(mapRunArn=summary["mapRunArn"])
     assert refused.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_running_map_run_is_described_while_its_items_run(sfn):
+    definition = distributed_map({"Type": "Wait", "Seconds": 1, "End": True}, MaxConcurrency=1)
+    arn = create_machine(sfn, "slow", definition)
+    execution = sfn.start_execution(stateMachineArn=arn, input="[1, 2, 3]")["executionArn"]
+    deadline = time.monotonic() + 10
+    runs = []
+    while not runs and time.monotonic() < deadline:
+        runs = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    running = sfn.describe_map_run(mapRunArn=runs[0]["mapRunArn"])
+    assert running["status"] == "RUNNING" and "stopDate" not in running
+    counts = running["itemCounts"]
+    assert counts["total"] == 3 and counts["running"] == 1
+    assert counts["pending"] + counts["running"] + counts["succeeded"] == 3
+    wait_done(sfn, execution)
+    assert sfn.describe_map_run(mapRunArn=runs[0]["mapRunArn"])["status"] == "SUCCEEDED"
