@@ -149,7 +149,8 @@ def _integer_field(value: Any, path: str, field: str, scope: Scope, *, number: b
     ok = (type(found) is int or (number and type(found) is float))
     if not ok:
         shown = found if isinstance(found, str) else to_json(found)
-        kind = "number" if number else "integer"
+        # AWS: the percentage's message says "float" (recorded with ToleratedFailurePercentagePath).
+        kind = "float" if number else "integer"
         raise Runtime(f'The {field} field refers to value "{shown}" which is not a valid {kind}: {path}')
     return found
 
@@ -182,10 +183,17 @@ async def _map_attempt(ex: Any, state: MapState, raw: Any, frame: Frame, scope: 
     if state.tolerated_failure_count_path is not None:
         tolerated_count = _integer_field(value, state.tolerated_failure_count_path,
                                          "ToleratedFailureCountPath", scope)
+        # AWS: a value read through the path is range-checked after MapStateStarted
+        # (recorded: -1 fails the execution with this cause).
+        if tolerated_count < 0:
+            raise Runtime("ToleratedFailureCount cannot be negative.")
     tolerated_percentage = state.tolerated_failure_percentage
     if state.tolerated_failure_percentage_path is not None:
         tolerated_percentage = _integer_field(value, state.tolerated_failure_percentage_path,
                                               "ToleratedFailurePercentagePath", scope, number=True)
+        # AWS: recorded for -1, -1.1 and 100.1; 0 and 100 are accepted.
+        if not 0 <= tolerated_percentage <= 100:
+            raise Runtime("ToleratedFailurePercentage must be between 0 and 100.")
     run = MapRun(ex, state, frame, items, value, tolerated_count, tolerated_percentage)
     if state.distributed:
         return await run.distributed(max_concurrency)

@@ -201,6 +201,25 @@ def test_tolerated_failure_count_path_must_be_an_integer():
                                  'valid integer: $.t')
 
 
+def test_tolerated_failure_count_path_must_not_be_negative():
+    result = execute(_distributed(ToleratedFailureCountPath="$.t", ItemsPath="$.items"), {"t": -2, "items": [3]})
+    assert result.error == "States.Runtime"
+    assert result.cause.endswith("). ToleratedFailureCount cannot be negative.")
+    assert types(result)[-2:] == ["MapStateStarted", "ExecutionFailed"]
+
+
+def test_tolerated_failure_percentage_path_is_a_float_between_0_and_100():
+    def run_with(value):
+        return execute(_distributed(ToleratedFailurePercentagePath="$.p", ItemsPath="$.items"),
+                       {"p": value, "items": [3]})
+    assert run_with([]).cause.endswith('The ToleratedFailurePercentagePath field refers to value "[]" which is '
+                                       'not a valid float: $.p')
+    for outside in (-0.5, 100.5, -3):
+        assert run_with(outside).cause.endswith("ToleratedFailurePercentage must be between 0 and 100.")
+    for inside in (0, 2.5, 100):
+        assert run_with(inside).status == "SUCCEEDED"
+
+
 def test_parallel_branches_take_turns_like_aws_records_them():
     definition = machine(("P", {"Type": "Parallel", "Branches": [
         _branch(("A", {"Type": "Pass"})), _branch(("B", {"Type": "Pass"}))]}))
