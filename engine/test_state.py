@@ -15,6 +15,7 @@ Developer guide: "Using TestState API to test a state in Step Functions".
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import uuid
@@ -24,7 +25,14 @@ from typing import Any
 
 from engine import definition as definitions
 from engine.choice_rules import evaluate_choice
-from engine.errors import ExceedToleratedFailureThreshold, NoChoiceMatched, Runtime, StatesError, error_matches
+from engine.errors import (
+    ExceedToleratedFailureThreshold,
+    NoChoiceMatched,
+    Runtime,
+    StatesError,
+    Timeout,
+    error_matches,
+)
 from engine.jsonata_mode import evaluate_typed, is_template
 from engine.jsonata_states import assign_jsonpath
 from engine.lifecycle import apply_input_path, apply_output_path, apply_result_path, error_output, select
@@ -36,6 +44,7 @@ from engine.variables import VariableScope
 # AWS: a lone state is tested under this name (validation paths and $$.State.Name say so).
 LONE_STATE_NAME = "StateName"
 NOT_MOCKABLE = ("Pass", "Fail", "Succeed", "Choice", "Wait")
+MAX_SECONDS = 300
 UNSET: Any = object()
 
 
@@ -516,8 +525,12 @@ async def _invoke(run: _Run, payload: Any) -> Any:
     request = TaskRequest(resource=resource, payload=body, state_name=state.name, context=run.context,
                           task_token=(run.context.get("Task") or {}).get("Token"), credentials=state.credentials,
                           extra=extra)
+    # AWS: a TestState call runs for at most five minutes, a Task no longer than its TimeoutSeconds.
+    limit = min(state.timeout_seconds, MAX_SECONDS) if isinstance(state.timeout_seconds, int) else MAX_SECONDS
     try:
-        result = await run.invoker.invoke(request)
+        result = await asyncio.wait_for(run.invoker.invoke(request), limit)
+    except TimeoutError:
+        raise Timeout("") from None
     except StatesError:
         raise
     except Exception as failure:  # an invoker's own failure is the task's failure

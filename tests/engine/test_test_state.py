@@ -135,3 +135,12 @@ def test_refused_requests_carry_aws_error_codes(state, mock, code):
     with pytest.raises(TestStateError) as refused:
         prepare(json.dumps(state), mock=mock)
     assert refused.value.code == code
+
+
+def test_unmocked_task_past_its_timeout_fails_with_states_timeout():
+    async def slow(event):
+        await asyncio.sleep(5)
+
+    task = {"Type": "Task", "Resource": "slow", "TimeoutSeconds": 1, "End": True}
+    result = run(task, {}, invoker=HandlerInvoker({"slow": slow}))
+    assert (result.status, result.error) == ("FAILED", "States.Timeout")
