@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.designer.conftest import ACCESS_KEY_ID, SECRET, make_client
 from tests.designer.runtime_server import RuntimeServer, create_machine, history, wait_done
 
 
@@ -106,3 +107,66 @@ def test_running_map_run_is_described_while_its_items_run(sfn):
     assert counts["pending"] + counts["running"] + counts["succeeded"] == 3
     wait_done(sfn, execution)
     assert sfn.describe_map_run(mapRunArn=runs[0]["mapRunArn"])["status"] == "SUCCEEDED"
+
+
+# ─── read from recorded history, on the in-process live server ───────────────────────────────
+
+
+def _record(execution_arn: str, events: list[tuple[str, int, dict]], status: str) -> None:
+    """Give an execution the history a Distributed Map leaves, as the runtime would store it."""
+    from django.utils import timezone
+
+    from designer.models import Execution, HistoryEvent
+
+    execution = Execution.objects.get(arn=execution_arn)
+    execution.events.all().delete()
+    for event_id, (kind, previous, details) in enumerate(events, start=1):
+        HistoryEvent.objects.create(execution=execution, event_id=event_id, previous_event_id=previous,
+                                    timestamp=timezone.now(), type=kind, details=details)
+    execution.status = status
+    execution.stop_date = timezone.now() if status != "RUNNING" else None
+    execution.save()
+
+
+def _map_history(map_run_arn: str, end: str | None) -> list[tuple[str, int, dict]]:
+    events = [
+        ("ExecutionStarted", 0, {}),
+        ("MapStateEntered", 1, {"stateEnteredEventDetails": {"name": "Each"}}),
+        ("MapStateStarted", 2, {"mapStateStartedEventDetails": {"length": 4}}),
+        ("MapRunStarted", 3, {"mapRunStartedEventDetails": {"mapRunArn": map_run_arn}}),
+    ]
+    if end == "MapRunFailed":
+        events.append(("MapRunFailed", 4, {"mapRunFailedEventDetails": {
+            "error": "States.ExceedToleratedFailureThreshold",
+            "cause": "The specified tolerance threshold was exceeded"}}))
+    elif end:
+        events.append((end, 4, {}))
+    return events
+
+
+@pytest.mark.django_db(transaction=True)
+def test_map_runs_belong_to_their_owner_and_end_with_their_execution(live_server, access_key, sfn_client_for,
+                                                                    other_user, role_arn):
+    sfn = make_client(live_server.url, ACCESS_KEY_ID, SECRET)
+    definition = distributed_map({"Type": "Pass", "End": True}, ToleratedFailureCount=1)
+    machine = sfn.create_state_machine(name="recorded", definition=json.dumps(definition), roleArn=role_arn)
+    failed = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name="failed")["executionArn"]
+    aborted = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name="aborted")["executionArn"]
+    prefix = "arn:aws:states:us-east-1:000000000000:mapRun:recorded/Each:"
+    failed_run = prefix + "11111111-1111-1111-1111-111111111111"
+    aborted_run = prefix + "22222222-2222-2222-2222-222222222222"
+    _record(failed, _map_history(failed_run, "MapRunFailed"), "FAILED")
+    _record(aborted, _map_history(aborted_run, None), "ABORTED")
+
+    described = sfn.describe_map_run(mapRunArn=failed_run)
+    assert described["status"] == "FAILED" and described["toleratedFailureCount"] == 1
+    assert described["itemCounts"]["total"] == 4 and described["itemCounts"]["failed"] == 2
+    assert sfn.describe_map_run(mapRunArn=aborted_run)["status"] == "ABORTED"
+
+    intruder = sfn_client_for(other_user)
+    with pytest.raises(intruder.exceptions.ResourceNotFound):
+        intruder.describe_map_run(mapRunArn=failed_run)
+    with pytest.raises(intruder.exceptions.ResourceNotFound):
+        intruder.update_map_run(mapRunArn=failed_run, maxConcurrency=3)
+    with pytest.raises(intruder.exceptions.ExecutionDoesNotExist):
+        intruder.list_map_runs(executionArn=failed)
