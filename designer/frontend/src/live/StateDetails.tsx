@@ -17,7 +17,10 @@ export function StateDetails({ name, overlay, scope, onOpen, execution }: {
   execution: ExecutionInfo | null;
 }) {
   if (!name || !overlay) return <ExecutionDetails execution={execution} />;
-  const runs = overlay.runs.filter((r) => r.name === name && !r.removed && (!scope || inScope(r, scope)));
+  const all = overlay.runs.filter((r) => r.name === name && !r.removed);
+  // With an iteration opened, a state inside it shows that iteration's run; the others all theirs.
+  const scoped = scope ? all.filter((r) => inScope(r, scope)) : all;
+  const runs = scoped.length ? scoped : all;
   return <RunsOf key={`${name}:${scope ? `${scope.parent}/${scope.index}` : ""}`} name={name} runs={runs} overlay={overlay} onOpen={onOpen} />;
 }
 
