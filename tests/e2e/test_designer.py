@@ -277,6 +277,13 @@ def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, st
     drag_palette_to_canvas(page, "Wait", group["x"] - canvas["x"] + group["width"] / 2, group["y"] - canvas["y"] + group["height"] - 12)
     expect(page.locator('.react-flow__node[data-id="Fan[0]/Wait"]')).to_be_attached()
 
+    # A second branch from the Parallel's inspector, edited in place like the first.
+    state(page, "Fan").locator(".state-head").click()
+    page.get_by_test_id("inspector").locator('[data-field="AddBranch"]').click()
+    expect(page.locator('.react-flow__node[data-id="Fan[1]"]')).to_be_attached()
+    page.get_by_test_id("undo").click()
+    expect(page.locator('.react-flow__node[data-id="Fan[1]"]')).to_have_count(0)
+
     state(page, "Left").click()
     page.keyboard.press("Control+c")
     page.keyboard.press("Control+v")

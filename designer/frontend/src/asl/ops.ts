@@ -1,8 +1,8 @@
 // Gestures as pure functions on the ASL document: add, insert on an edge, delete with rewiring,
 // rename with every reference rewritten, duplicate, connect/disconnect, copy/paste, branches.
 // Each returns a new document and shares every untouched state with the old one.
-import { allStateNames, editBlock, getBlock, innerBlocks } from "./scope";
-import { isEnd, removeTransition, retarget, setTransition, TERMINAL_TYPES, transitions } from "./transitions";
+import { allStateNames, editBlock, getBlock } from "./scope";
+import { removeTransition, retarget, setTransition, TERMINAL_TYPES, transitions } from "./transitions";
 import type { Block, Machine, Positions, ScopePath, State, StatesMap } from "./types";
 
 /** An empty machine, as `/machines/new` starts. */
@@ -225,7 +225,7 @@ export function pasteStates(doc: Machine, path: ScopePath, clip: Clip): { doc: M
   return { doc: next, names: [...rename.values()] };
 }
 
-/** True when a block's states are all reachable and every path ends (used by tests and hints). */
+/** The states of a block that no path from its StartAt reaches. */
 export function unreachable(block: Block): string[] {
   const seen = new Set<string>();
   const stack = block.StartAt ? [block.StartAt] : [];
@@ -238,4 +238,3 @@ export function unreachable(block: Block): string[] {
   return Object.keys(block.States).filter((n) => !seen.has(n));
 }
 
-export { innerBlocks, isEnd };
