@@ -825,6 +825,7 @@ def task_heartbeat(*, token: str, owner=None) -> TaskToken:
         if task.heartbeat_seconds:
             task.heartbeat_deadline = timezone.now() + timedelta(seconds=task.heartbeat_seconds)
             task.save(update_fields=["heartbeat_deadline", "updated"])
+            _call_runtime_after_commit("task_heartbeat", task)
     return task
 
 

@@ -171,12 +171,19 @@ class ServerInvoker:
         )
         scope.consumed_tokens.add(token)
         mark_started = request.extra.get("mark_started")
+        beat = request.extra.get("heartbeat")  # the engine's HeartbeatSeconds clock
         started = False
+        last_deadline = None
         try:
             while True:
                 row = await runtime.db(tokens.state, token)
                 if row is None:
                     raise StatesError("The task token no longer exists.", error="States.Runtime")
+                if row.heartbeat_deadline is not None and row.heartbeat_deadline != last_deadline:
+                    if last_deadline is not None or row.status == "STARTED":
+                        if beat is not None:
+                            beat()  # SendTaskHeartbeat (or a worker taking the task) moved the deadline
+                    last_deadline = row.heartbeat_deadline
                 if activity_id is not None and not started and row.status != "SCHEDULED":
                     started = True
                     if mark_started is not None:

@@ -44,7 +44,9 @@ def schedule(*, token: str, execution_id: int, state_name: str, activity_id: int
              heartbeat_seconds: float | None, rearm: bool) -> None:
     """Create the token's row, or (a retry re-using the token) put it back to SCHEDULED."""
     now = timezone.now()
-    deadline = now + timedelta(seconds=heartbeat_seconds) if heartbeat_seconds else None
+    # A callback's heartbeat clock runs from the call; an activity's from when a worker takes it
+    # (GetActivityTask sets the deadline), so a queued task is bounded only by TimeoutSeconds.
+    deadline = now + timedelta(seconds=heartbeat_seconds) if heartbeat_seconds and activity_id is None else None
     with transaction.atomic():
         row = TaskToken.objects.filter(token=token).first()
         if row is None:

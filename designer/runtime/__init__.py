@@ -5,8 +5,9 @@
   Redis, workers find it by polling the database);
 - `cancel(execution)`: StopExecution committed; interrupt the interpreter wherever it runs;
 - `run_sync(request)`: StartSyncExecution's body (see `services.sync_execution_run`);
-- `task_token_completed(task)`, `activity_task_started(task)`: SendTask* / GetActivityTask
-  settled or handed out a token; wake the execution waiting on it.
+- `task_token_completed(task)`, `activity_task_started(task)`, `task_heartbeat(task)`: SendTask*,
+  GetActivityTask or SendTaskHeartbeat settled, handed out or extended a token; wake the
+  execution waiting on it.
 
 The in-process runtime starts with a server (`daphne`, `runserver`, `run_worker`) or lazily on
 the first dispatch; never under pytest or other management commands unless
@@ -112,6 +113,7 @@ def task_token_completed(task) -> None:
 
 
 activity_task_started = task_token_completed
+task_heartbeat = task_token_completed  # the waiting execution re-reads the token's deadline
 
 __all__ = ["activity_task_started", "cancel", "dispatch", "get_runtime", "run_sync", "start",
            "task_token_completed"]

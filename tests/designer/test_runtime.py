@@ -455,3 +455,22 @@ def test_aws_sdk_sfn_errors_are_named_like_the_sdk_exceptions(sfn):
     _, described = run(sfn, definition)
     assert described["status"] == "FAILED" and described["error"] == "Sfn.InvalidTokenException"
     assert described["cause"].startswith("Invalid Token: 'Invalid token' (Service: Sfn, Status Code: 400")
+
+
+def test_callback_heartbeats_keep_it_alive_and_their_absence_times_it_out(sfn):
+    definition = json.loads(json.dumps(CALLBACK))
+    definition["States"]["Ask"]["HeartbeatSeconds"] = 2
+    arn = create_machine(sfn, f"hb-{uuid.uuid4().hex[:8]}", definition)
+    kept = sfn.start_execution(stateMachineArn=arn, input='{"q": 1}')["executionArn"]
+    token = token_from(wait_for_event(sfn, kept, "TaskSubmitted"))
+    for _ in range(3):
+        time.sleep(1)
+        sfn.send_task_heartbeat(taskToken=token)
+    sfn.send_task_success(taskToken=token, output='{"alive": true}')
+    assert wait_done(sfn, kept)["status"] == "SUCCEEDED"
+    dropped = sfn.start_execution(stateMachineArn=arn, input='{"q": 2}')["executionArn"]
+    described = wait_done(sfn, dropped, 15)
+    assert described["status"] == "FAILED" and described["error"] == "States.HeartbeatTimeout"
+    timed_out = history(sfn, dropped)[-2]
+    assert timed_out["type"] == "TaskTimedOut"
+    assert timed_out["taskTimedOutEventDetails"]["error"] == "States.HeartbeatTimeout"
