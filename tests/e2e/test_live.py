@@ -50,7 +50,7 @@ def test_an_execution_started_from_the_ui_changes_status_live_on_its_page(logged
     expect(page.get_by_test_id("state-output")).to_contain_text('"total"')
 
 
-def test_a_running_execution_is_stopped_from_the_ui_and_can_be_redriven(logged_in_page):
+def test_a_running_execution_is_stopped_from_the_ui_and_redriven(logged_in_page):
     page = logged_in_page
     input_text = json.dumps({"orderId": "A-7", "reviewer": "rev@example.com"})
     _start_from_the_executions_page(page, "wait-for-approval", input_text)
@@ -65,6 +65,15 @@ def test_a_running_execution_is_stopped_from_the_ui_and_can_be_redriven(logged_i
     expect(page.get_by_test_id("stop-execution")).to_be_disabled()
     expect(page.get_by_test_id("redrive-execution")).to_be_enabled()
     expect(page.get_by_test_id("event-row").last).to_contain_text("ExecutionAborted")
+
+    # Redrive: the stopped Wait runs again, on the same page.
+    page.get_by_test_id("redrive-execution").click()
+    expect(page.get_by_test_id("execution-status")).to_have_text("RUNNING")
+    expect(page.get_by_test_id("state-AskForApproval")).to_have_attribute("data-status", "IN_PROGRESS", timeout=15_000)
+    expect(page.get_by_test_id("state-CoolingOff")).to_have_attribute("data-status", "SUCCEEDED")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("stop-execution").click()
+    expect(page.get_by_test_id("execution-status")).to_have_text("ABORTED", timeout=15_000)
 
 
 def test_the_executions_list_filters_searches_and_shows_new_executions_live(logged_in_page, studio_api):
