@@ -262,7 +262,7 @@ function EditorBody() {
               overlay={overlay}
               selection={selection}
               onSelectionChange={(ids) => useEditor.getState().select(ids)}
-              onNodeMoved={(id, xy) => useEditor.getState().setPositions((p) => ({ ...p, [id]: { x: Math.round(xy.x), y: Math.round(xy.y) } }))}
+              onNodeMoved={(id, xy) => useEditor.getState().apply((d) => d, { key: "move", positions: (p) => ({ ...p, [id]: { x: Math.round(xy.x), y: Math.round(xy.y) } }) })}
               onConnect={(c) => connectNodes(c.source, c.sourceHandle, c.target)}
               onReconnect={reconnectEdge}
               onDelete={deleteItems}

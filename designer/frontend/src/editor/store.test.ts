@@ -39,3 +39,13 @@ describe("editor store undo stack", () => {
     expect(useEditor.getState().future).toHaveLength(0);
   });
 });
+
+describe("positions in the undo stack", () => {
+  it("undoes a drag (a positions-only change) like a document change", () => {
+    useEditor.getState().load(null, { StartAt: "A", States: { A: { Type: "Pass", End: true } } });
+    useEditor.getState().apply((d) => d, { key: "move", positions: (p) => ({ ...p, A: { x: 10, y: 20 } }) });
+    expect(useEditor.getState().positions).toEqual({ A: { x: 10, y: 20 } });
+    useEditor.getState().undo();
+    expect(useEditor.getState().positions).toEqual({});
+  });
+});

@@ -120,6 +120,7 @@ export function Inspector({ functions }: { functions: string[] }) {
         {jsonata ? (
           <>
             {io.Arguments && <JsonField label="Arguments" field="Arguments" value={state.Arguments} onChange={(v) => change(withField(state, "Arguments", v))} />}
+            {io.Parameters === "ItemSelector" && <JsonField label="ItemSelector" field="ItemSelector" value={state.ItemSelector} onChange={(v) => change(withField(state, "ItemSelector", v))} rows={2} />}
             {io.Output && <JsonField label="Output" field="Output" value={state.Output} onChange={(v) => change(withField(state, "Output", v))} rows={2} />}
           </>
         ) : (
