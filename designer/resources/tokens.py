@@ -58,7 +58,8 @@ def schedule(*, token: str, execution_id: int, state_name: str, activity_id: int
         elif rearm:
             TaskToken.objects.filter(pk=row.pk).update(
                 status=TaskTokenStatus.SCHEDULED, input=input, output=None, error=None, cause=None,
-                worker_name="", heartbeat_deadline=deadline, updated=now,
+                worker_name="", heartbeat_deadline=deadline, updated=now, state_name=state_name,
+                activity_id=activity_id, heartbeat_seconds=int(heartbeat_seconds) if heartbeat_seconds else None,
             )
 
 

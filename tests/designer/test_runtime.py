@@ -474,3 +474,18 @@ def test_callback_heartbeats_keep_it_alive_and_their_absence_times_it_out(sfn):
     timed_out = history(sfn, dropped)[-2]
     assert timed_out["type"] == "TaskTimedOut"
     assert timed_out["taskTimedOutEventDetails"]["error"] == "States.HeartbeatTimeout"
+
+
+def test_two_activities_in_a_row_are_each_served_from_their_own_activity(sfn):
+    first = sfn.create_activity(name=f"first-{uuid.uuid4().hex[:6]}")["activityArn"]
+    second = sfn.create_activity(name=f"second-{uuid.uuid4().hex[:6]}")["activityArn"]
+    arn = create_machine(sfn, f"two-{uuid.uuid4().hex[:8]}", {"StartAt": "One", "States": {
+        "One": {"Type": "Task", "Resource": first, "Next": "Two"},
+        "Two": {"Type": "Task", "Resource": second, "End": True}}})
+    execution = sfn.start_execution(stateMachineArn=arn, input='{"step": 0}')["executionArn"]
+    for activity, step in ((first, 1), (second, 2)):
+        task = sfn.get_activity_task(activityArn=activity, workerName=f"w{step}")
+        assert json.loads(task["input"]) == {"step": step - 1}
+        sfn.send_task_success(taskToken=task["taskToken"], output=json.dumps({"step": step}))
+    described = wait_done(sfn, execution)
+    assert described["status"] == "SUCCEEDED" and json.loads(described["output"]) == {"step": 2}
