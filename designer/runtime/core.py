@@ -340,6 +340,8 @@ class Runtime:
             invoker=self._invoker(record, interpreter_ref, test_case), sink=sink,
             cancellation=run.cancellation, checkpoint=resume, on_checkpoint=on_checkpoint,
             extra_checkpoint={"test_case": test_case} if test_case else None,
+            # AWS: a redriven execution gets its TimeoutSeconds anew; a resumed one keeps counting.
+            timeout_from=record.start_date if resume is not None and not pre_events else None,
         )
         interpreter_ref.append(interpreter)
         if resume is None:

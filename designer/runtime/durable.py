@@ -17,6 +17,7 @@ It is valid at any point where the interpreter awaits: at such a point the top-l
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -46,9 +47,16 @@ class DurableInterpreter(Interpreter):
     """An Interpreter whose checkpoints can be taken at any point where it awaits."""
 
     def __init__(self, definition: Any, input: Any = None, *, checkpoint: dict | None = None,
-                 extra_checkpoint: dict | None = None, **kwargs: Any):
+                 extra_checkpoint: dict | None = None, timeout_from: datetime | None = None, **kwargs: Any):
         super().__init__(definition, input, checkpoint=checkpoint, **kwargs)
         self.extra_checkpoint = dict(extra_checkpoint or {})
+        if timeout_from is not None and self.machine.timeout_seconds is not None:
+            # The machine's TimeoutSeconds counts from `timeout_from` (the start), also after a
+            # restart: resume with what is left. A copy, because compiled machines are shared.
+            elapsed = (self.clock.now() - timeout_from).total_seconds()
+            machine = copy.copy(self.machine)
+            machine.timeout_seconds = max(0.0, self.machine.timeout_seconds - elapsed)
+            self.machine = machine
         flight = (checkpoint or {}).get("nested")
         self.resumed_flight = flight if flight and flight.get(FLIGHT) else None
         if self.resumed_flight is not None:

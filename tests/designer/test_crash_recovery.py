@@ -133,3 +133,21 @@ def test_in_flight_task_runs_again_activity_keeps_its_token_and_map_resumes_unfi
     assert json.loads(sfn.describe_execution(executionArn=map_run)["output"]) == [0, 0, 6]
     # The two iterations that had finished before the crash did not run again.
     assert len((tmp_path / "calls-count.log").read_text().splitlines()) == 3
+
+
+def test_machine_timeout_keeps_counting_across_a_restart(server):
+    sfn = server.client()
+    arn = create_machine(sfn, "bounded", {"TimeoutSeconds": 5, "StartAt": "Long", "States": {
+        "Long": {"Type": "Wait", "Seconds": 30, "End": True}}})
+    execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    _wait_for(sfn, execution, "WaitStateEntered")
+    time.sleep(2)
+    server.kill()
+    server.start()
+    sfn = server.client()
+    described = wait_done(sfn, execution, 30)
+    assert described["status"] == "TIMED_OUT" and described["error"] == "States.Timeout"
+    elapsed = (described["stopDate"] - described["startDate"]).total_seconds()
+    assert 5 <= elapsed < 9, elapsed  # not 2 s + a fresh 5 s
+    assert [e["type"] for e in history(sfn, execution)] == ["ExecutionStarted", "WaitStateEntered",
+                                                           "ExecutionTimedOut"]
