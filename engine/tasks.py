@@ -89,6 +89,11 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
         details["timeoutInSeconds"] = timeout
     if heartbeat is not None:
         details["heartbeatInSeconds"] = heartbeat
+    prepare = getattr(ex.invoker, "prepare", None)
+    if prepare is not None:
+        # A server checks what must exist before anything is scheduled (AWS: a missing activity
+        # fails the state with States.Runtime and no ActivityScheduled event).
+        await prepare(state.resource, kind)
     history.link(frame, scheduled, prefix + "ScheduledEventDetails", details)
 
     started_flag = []
