@@ -210,7 +210,9 @@ def record_evaluation_failed(frame: Any, state: Any, exc: StatesError) -> None:
     history = frame.history
     prev = frame.entered - 1
     events = getattr(history, "events", None)
-    if events and len(events) >= frame.entered and events[frame.entered - 1].get("id") == frame.entered:
+    if getattr(exc, "follows_entered", False):
+        prev = frame.entered
+    elif events and len(events) >= frame.entered and events[frame.entered - 1].get("id") == frame.entered:
         prev = events[frame.entered - 1]["previousEventId"]
     details = {"cause": exc.cause, "error": exc.error}
     if exc.location is not None:
@@ -318,10 +320,14 @@ async def _wait(ex: Any, state: Any, raw: Any, frame: Any) -> tuple[str | None, 
         moment = _parse_time(text)
         if moment is None:
             source = template_expression(state.timestamp) if is_template(state.timestamp) else state.timestamp
-            raise JsonataEvaluationError(
-                f"The JSONata expression '{source}' specified for the field 'Timestamp' returned an "
-                f"invalid timestamp. Expected an ISO-8601 extended offset date-time format string, "
-                f"but was: {to_json_text(text)}", location="Timestamp", expression=source)
+            # AWS: a string that is not a timestamp is reported without the expression, the text
+            # unquoted, and its EvaluationFailed event follows the Entered event (recorded for
+            # a missing T or Z, month 13, hour 25 and a day-first date).
+            error = JsonataEvaluationError(
+                f"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time "
+                f"format string: {text}", location="Timestamp", expression=source)
+            error.follows_entered = True
+            raise error
         seconds = max(0.0, (moment - ex.clock.now()).total_seconds())
     # Output and Assign are evaluated before waiting, with the variables from before the state.
     assigned = _evaluate_assign(info.assign, states, variables)

@@ -177,6 +177,17 @@ def test_wait_seconds_and_timestamp_expressions():
     assert result.status == "FAILED" and "Expected 'integer'" in result.cause
 
 
+def test_wait_timestamp_expression_that_is_not_a_timestamp_fails_after_the_entered_event():
+    result = execute(machine(("Pause", {"Type": "Wait", "Timestamp": "{% $states.input.when %}"}), **JSONATA),
+                     {"when": "2020-02-30T08:00:00Z"})
+    assert (result.status, result.error) == ("FAILED", "States.QueryEvaluationError")
+    assert result.cause.endswith("). The Timestamp field cannot be parsed as an ISO-8601 extended offset "
+                                 "date-time format string: 2020-02-30T08:00:00Z")
+    failed = result.history[2]
+    assert (failed["type"], failed["previousEventId"]) == ("EvaluationFailed", 2)
+    assert failed["evaluationFailedEventDetails"]["location"] == "Timestamp"
+
+
 def test_fail_error_and_cause_expressions():
     result = execute(machine(("F", {"Type": "Fail", "Error": "{% $states.input.e %}",
                                     "Cause": "{% 'because ' & $states.input.c %}"}), **JSONATA),
