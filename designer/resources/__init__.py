@@ -70,6 +70,16 @@ class ServerInvoker:
         self.runtime = runtime
         self.scope = scope
 
+    # -- before the Scheduled event ------------------------------------------------------------
+
+    async def prepare(self, resource: str, kind: str) -> None:
+        """AWS: a Task on a missing activity fails with States.Runtime before it is scheduled."""
+        if kind != "activity" or self.scope.test_case:
+            return
+        activity_id = await self.runtime.db(_tokens().find_activity, self.scope.owner_id, resource)
+        if activity_id is None:
+            raise StatesError(f"The activity {resource} does not exist.", error="States.Runtime")
+
     # -- routing ------------------------------------------------------------------------------
 
     async def invoke(self, request: TaskRequest) -> Any:

@@ -22,10 +22,7 @@ if not conformance.CASES_FILE.exists():
 CASES = [c for c in conformance.load_cases()
          if c["category"] in conformance.SERVER_CATEGORIES and c.get("kind") == "execution"]
 WORKER = "BASE_ID_ACTIVITY_CONSUMER"
-KNOWN_GAPS = {
-    # The engine writes ActivityScheduled before the resource runs; AWS checks the activity first.
-    "test_activity_task_on_deleted#0": "the engine schedules before the runtime can see the activity is gone",
-}
+KNOWN_GAPS: dict[str, str] = {}
 RESULTS: dict[str, bool] = {}
 
 
@@ -102,6 +99,17 @@ def _any_content_length(value):
     return value
 
 
+def _placeholder_in_text(value):
+    """The recording wrote `activity_arn` for the ARN inside longer texts too (a cause)."""
+    if isinstance(value, dict):
+        return {k: _placeholder_in_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_placeholder_in_text(v) for v in value]
+    if isinstance(value, str) and "activity_arn" in value and value != "activity_arn":
+        return value.replace("activity_arn", "<activity_arn>")
+    return value
+
+
 def _in_our_account(case: dict, value):
     """The recording replaced the run's account with ACCOUNT in events, not in its inputs: do the same."""
     text = json.dumps(value).replace(f":{case.get('run_account_id', '123456789012')}:", f":{conformance.ACCOUNT}:")
@@ -136,6 +144,7 @@ def test_recorded_server_execution_behaves_like_aws(server, case, monkeypatch):
     result = SimpleNamespace(status=described["status"], output=described.get("output"),
                              error=described.get("error"), cause=described.get("cause"),
                              history=history(sfn, execution))
-    problems = conformance.compare(dict(case, expected=_any_content_length(case["expected"])), result)
+    expected = _placeholder_in_text(_any_content_length(case["expected"]))
+    problems = conformance.compare(dict(case, expected=expected), result)
     RESULTS[case["id"]] = not problems
     assert not problems, "\n".join(problems)
