@@ -210,6 +210,7 @@ class MapRun:
         self.tolerated_percentage = tolerated_percentage
         self.results: list[Any] = [None] * len(items)
         self.failures = 0
+        self.succeeded = 0      # for the map run's item counts (DescribeMapRun)
         self.first_error: StatesError | None = None
         self.next_index = 0
         self.stopped = False
@@ -222,6 +223,7 @@ class MapRun:
                 self.results[int(key)] = output
                 self.done.add(int(key))
             self.failures = self.resumed["failures"]
+            self.succeeded = len(self.done) - self.failures
 
     def record(self, index: int, output: Any) -> None:
         """Checkpoint a finished iteration of a top-level Map.
@@ -295,6 +297,7 @@ class MapRun:
                     history.add("MapIterationAborted", iteration.prev, "mapIterationAbortedEventDetails",
                                 {"index": index, "name": name})
                 raise
+            self.succeeded += 1
             if child_history is None:
                 # AWS: MapIterationSucceeded links to the iteration's last event but the next
                 # iteration links past it; only MapStateSucceeded links to the last of them.
@@ -330,19 +333,28 @@ class MapRun:
         frame.history.add("MapStateSucceeded", frame.prev)
         return self.results
 
+    def count_items(self, arn: str) -> None:
+        """Keep the finished run's item counts in the checkpoint (`map_runs`), for DescribeMapRun."""
+        counts = getattr(self.ex, "map_runs", None)
+        if counts is not None:
+            counts[arn] = {"total": len(self.items), "succeeded": self.succeeded, "failed": self.failures}
+
     async def distributed(self, max_concurrency: int) -> list:
         ex, state, frame = self.ex, self.state, self.frame
         history = frame.history
         label = state.label or uuid.uuid4().hex[:8]
-        arn = (f"arn:aws:states:{ex.region}:{ex.account}:mapRun:{ex.state_machine_name}/"
-               f"{label}:{uuid.uuid4()}")
+        arn = (self.resumed or {}).get("map_run_arn") or (
+            f"arn:aws:states:{ex.region}:{ex.account}:mapRun:{ex.state_machine_name}/{label}:{uuid.uuid4()}")
         if self.resumed is None:
             history.link(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
         self.nested = begin_nested(ex, state, frame, self.resumed)
+        if self.nested is not None:
+            self.nested["map_run_arn"] = arn  # a resumed run keeps the ARN its MapRunStarted gave
         child_history = History(None, ex.clock.now, 1 << 62, keep=False)
         try:
             await self._run_workers(max_concurrency, child_history)
         except StatesError:
+            self.count_items(arn)
             history.link(frame, "MapRunFailed", "mapRunFailedEventDetails", {
                 "error": "States.ExceedToleratedFailureThreshold",
                 "cause": "The specified tolerance threshold was exceeded",
@@ -351,6 +363,7 @@ class MapRun:
             error.from_children = True
             raise error from None
         run_started = frame.prev
+        self.count_items(arn)
         history.link(frame, "MapRunSucceeded")
         history.add("MapStateSucceeded", frame.prev)
         if frame.entered != 2:

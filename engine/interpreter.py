@@ -135,6 +135,8 @@ class Interpreter:
         self.transitions = 0
         self.stopping = False   # the execution is being torn down (timeout): no *Aborted events
         self.redrive = redrive
+        # Item counts of finished Distributed Map runs by map run ARN (engine.branches.MapRun).
+        self.map_runs: dict[str, dict] = dict(checkpoint.get("map_runs") or {}) if checkpoint else {}
         if checkpoint is not None:
             self.next_state = checkpoint["state"]
             self.current_input = checkpoint["input"]
@@ -229,6 +231,7 @@ class Interpreter:
             "prev": self.top.prev,
             "nested": self.nested,
             "variables": self.top.variables.to_checkpoint(),
+            **({"map_runs": self.map_runs} if self.map_runs else {}),
         }
 
     def save_nested(self, nested: dict) -> None:
