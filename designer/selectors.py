@@ -256,10 +256,14 @@ def _counts(run: MapRunView) -> dict:
     counts = dict.fromkeys(("pending", "running", "succeeded", "failed", "timedOut", "aborted", "resultsWritten",
                             "failuresNotRedrivable", "pendingRedrive"), 0)
     counts["total"] = run.total
-    # The history does not say how each item ended (the engine keeps iterations out of the
-    # parent history): a succeeded run counts every item as succeeded, a failed run the least
-    # number of failures that exceeds the tolerance, the rest aborted; a running run all running.
-    if run.status == "SUCCEEDED":
+    # A finished run's counts are in the engine's checkpoint (`map_runs`). Without them (a run
+    # recorded before the engine kept them) they are inferred: a succeeded run counts every item
+    # as succeeded, a failed run the least number of failures that exceeds the tolerance.
+    recorded = ((run.execution.checkpoint or {}).get("map_runs") or {}).get(run.arn)
+    if recorded and run.status in ("SUCCEEDED", "FAILED"):
+        counts["succeeded"], counts["failed"] = recorded["succeeded"], recorded["failed"]
+        counts["aborted"] = max(0, run.total - recorded["succeeded"] - recorded["failed"])
+    elif run.status == "SUCCEEDED":
         counts["succeeded"] = run.total
     elif run.status == "FAILED":
         counts["failed"] = min(run.total, run.tolerated_failure_count + 1)

@@ -68,13 +68,29 @@ def test_distributed_map_run_is_listed_described_and_updated(sfn):
     assert updated["toleratedFailurePercentage"] == 50
 
 
+def test_map_run_counts_tolerated_failures(sfn):
+    inner = {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Bad"}], "Default": "Good"}
+    definition = {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "ToleratedFailureCount": 1, "End": True,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Check",
+                          "States": {"Check": inner, "Good": {"Type": "Succeed"},
+                                     "Bad": {"Type": "Fail", "Error": "Bad"}}},
+    }}}
+    execution = run(sfn, "tolerant", definition, [1, 2, 3])
+    assert sfn.describe_execution(executionArn=execution)["status"] == "SUCCEEDED"
+    [summary] = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    counts = sfn.describe_map_run(mapRunArn=summary["mapRunArn"])["itemCounts"]
+    assert (counts["total"], counts["succeeded"], counts["failed"]) == (3, 2, 1)
+
+
 def test_map_run_beyond_its_tolerance_is_failed(sfn):
     definition = distributed_map({"Type": "Fail", "Error": "Bad", "Cause": "item"})
     execution = run(sfn, "failing", definition, [1, 2])
     assert sfn.describe_execution(executionArn=execution)["status"] == "FAILED"
     [summary] = sfn.list_map_runs(executionArn=execution)["mapRuns"]
     described = sfn.describe_map_run(mapRunArn=summary["mapRunArn"])
-    assert described["status"] == "FAILED" and described["itemCounts"]["failed"] >= 1
+    assert described["status"] == "FAILED"
+    assert described["itemCounts"]["failed"] >= 1 and described["itemCounts"]["succeeded"] == 0
 
 
 def test_unknown_map_runs_and_empty_updates_are_refused(sfn):
