@@ -164,8 +164,9 @@ class StateChecks(Checks):
                 if not isinstance(value, str):
                     self.error(ptr(path, "Timestamp"), "Expected value of type [STRING]")
                 elif not is_timestamp(value):
-                    self.error(ptr(path, "Timestamp"), "The value for the field 'Timestamp' must be a "
-                                                       "valid ISO-8601 extended offset date-time format string")
+                    # AWS: recorded for CreateStateMachine with a missing T or Z, month 13, hour 25
+                    # and a day-first date, in JSONPath and JSONata machines alike.
+                    self.error(ptr(path, "Timestamp"), "String does not match RFC3339 timestamp")
         self.expect_path(state, "SecondsPath", path)
         self.expect_path(state, "TimestampPath", path)
 

@@ -490,6 +490,15 @@ def test_format_joins_errors_like_aws():
     )
 
 
+@pytest.mark.parametrize("language", ["JSONPath", "JSONata"])
+def test_wait_timestamp_that_is_not_rfc3339_reads_like_aws(language):
+    definition = machine(W={"Type": "Wait", "Timestamp": "2021-06-31T10:00:00Z", "End": True})
+    definition["QueryLanguage"] = language
+    assert format_invalid_definition(errors(definition)) == (
+        "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp "
+        "at /States/W/Timestamp'")
+
+
 def test_format_skips_warnings():
     diagnostics = [Diagnostic("/States/A", "NO_DOLLAR", "looks like a path", "WARNING"),
                    Diagnostic("/States/A", "SCHEMA_VALIDATION_FAILED", "Field 'X' is not supported")]
