@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.designer import conftest
 from tests.designer.runtime_server import RuntimeServer, create_machine, history, wait_done
 from tests.engine import conformance
 
@@ -27,7 +28,7 @@ RESULTS: dict[str, bool] = {}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, request):
+def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("conformance")
     server = RuntimeServer(workdir, STATECRAFT_ACCOUNT_ID=conformance.ACCOUNT).setup()
     try:
@@ -36,11 +37,9 @@ def server(tmp_path_factory, request):
         server.stop()
         if RESULTS:
             passed = sum(RESULTS.values())
-            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-            line = (f"Runtime conformance (activities, callback, services_sfn): {passed}/{len(RESULTS)} recorded "
-                    f"executions match ({100 * passed / len(RESULTS):.0f}%)")
-            if reporter is not None:
-                reporter.write_line(line)
+            conftest.SUMMARY_LINES.append(
+                f"Runtime conformance (activities, callback, services_sfn): {passed}/{len(RESULTS)} recorded "
+                f"executions match ({100 * passed / len(RESULTS):.0f}%)")
 
 
 def _arns_in(value) -> list[str]:
