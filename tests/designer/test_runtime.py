@@ -340,6 +340,9 @@ def test_asynchronous_express_execution_runs_in_memory_and_records_its_outcome(s
         "A": {"Type": "Task", "Resource": LAMBDA + "add", "End": True}}}, "EXPRESS")
     execution = sfn.start_execution(stateMachineArn=arn, input='{"a": 1, "b": 1}')["executionArn"]
     assert ":express:" in execution
+    described = wait_done(sfn, execution)
+    assert described["status"] == "SUCCEEDED" and json.loads(described["output"]) == {"sum": 2}
+    assert history(sfn, execution) == []  # AWS keeps no history for Express executions
 
 
 def test_http_invoke_calls_an_allowed_host_and_refuses_private_ones(sfn):
