@@ -252,7 +252,9 @@ async def _wait(run: Run) -> tuple[str | None, Any]:
     value = apply_input_path(state, run.input, run.scope(run.input).context)
     run.inspection["afterInputPath"] = value
     if state.seconds_path is not None:
-        select(state.seconds_path, value, run.scope(value).context)
+        from engine.states import _seconds_from_path
+
+        _seconds_from_path(state.seconds_path, value, run.scope(value))
     if "Assign" in state.raw:
         assign_jsonpath(state.raw["Assign"], value, run.scope(value))
         run.variables.take_pending()

@@ -144,3 +144,11 @@ def test_unmocked_task_past_its_timeout_fails_with_states_timeout():
     task = {"Type": "Task", "Resource": "slow", "TimeoutSeconds": 1, "End": True}
     result = run(task, {}, invoker=HandlerInvoker({"slow": slow}))
     assert (result.status, result.error) == ("FAILED", "States.Timeout")
+
+
+def test_wait_state_does_not_wait_but_checks_its_seconds_path():
+    wait = {"Type": "Wait", "SecondsPath": "$.s", "Next": "Later"}
+    result = run(wait, {"s": 100000})
+    assert (result.status, result.next_state, result.output) == ("SUCCEEDED", "Later", {"s": 100000})
+    bad = run(wait, {"s": "soon"})
+    assert (bad.status, bad.error) == ("FAILED", "States.Runtime")
