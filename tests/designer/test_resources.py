@@ -1,0 +1,91 @@
+"""Task resources without a server: mocked responses, the HTTP host rules, Resource parsing,
+local function registration."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from designer.resources import _split_service, functions, http, mocks
+from engine.errors import StatesError
+
+
+@pytest.fixture
+def mock_config(tmp_path, settings):
+    path = tmp_path / "MockConfigFile.json"
+    path.write_text(json.dumps({
+        "StateMachines": {"Orders": {"TestCases": {"Happy": {"Charge": "Charged"}, "Flaky": {"Charge": "Retry"}}}},
+        "MockedResponses": {
+            "Charged": {"0": {"Return": {"ok": True}}},
+            "Retry": {"0": {"Throw": {"Error": "Busy", "Cause": "try later"}}, "1-2": {"Throw": {"Error": "Slow"}},
+                      "3": {"Return": {"ok": "finally"}}},
+        },
+    }))
+    settings.STATECRAFT_MOCK_CONFIG = str(path)
+    return path
+
+
+def test_mocked_responses_follow_invocation_numbers_and_ranges(mock_config):
+    assert mocks.response_name("Orders", "Flaky", "Charge") == "Retry"
+    assert mocks.response_name("Orders", None, "Charge") is None
+    assert mocks.response_name("Orders", "Happy", "Ship") is None
+    with pytest.raises(StatesError) as first:
+        mocks.respond("Retry", 0)
+    assert (first.value.error, first.value.cause) == ("Busy", "try later")
+    for number in (1, 2):
+        with pytest.raises(StatesError) as again:
+            mocks.respond("Retry", number)
+        assert again.value.error == "Slow"
+    assert mocks.respond("Retry", 3) == {"ok": "finally"}
+    assert mocks.respond("Retry", 7) == {"ok": "finally"}  # the last answer repeats
+    with pytest.raises(StatesError, match="not defined"):
+        mocks.respond("Nope", 0)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.0.0.8", "192.168.1.1", "169.254.169.254", "::1"])
+def test_http_refuses_non_public_addresses_unless_listed(settings, host):
+    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = []
+    with pytest.raises(StatesError) as refused:
+        http.check_host(host)
+    assert refused.value.error == "States.Runtime" and "STATECRAFT_HTTP_ALLOWED_HOSTS" in refused.value.cause
+    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = [host]
+    http.check_host(host)
+
+
+def test_http_allow_list_limits_public_hosts_too(settings):
+    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = ["*.example.com"]
+    http.check_host("api.example.com")
+    with pytest.raises(StatesError, match="not in STATECRAFT_HTTP_ALLOWED_HOSTS"):
+        http.check_host("example.org")
+
+
+def test_http_parameters_are_checked_before_any_request(settings):
+    with pytest.raises(StatesError, match="ApiEndpoint and Method"):
+        http.invoke({"Method": "GET"})
+    with pytest.raises(StatesError, match="not an http"):
+        http.invoke({"ApiEndpoint": "ftp://example.com/x", "Method": "GET"})
+
+
+@pytest.mark.parametrize("resource, parts", [
+    ("arn:aws:states:::states:startExecution.sync:2", ("states", "startExecution", ".sync:2")),
+    ("arn:aws:states:::states:startExecution.sync", ("states", "startExecution", ".sync")),
+    ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", ("sqs", "sendMessage", ".waitForTaskToken")),
+    ("arn:aws:states:::aws-sdk:sfn:startExecution", ("aws-sdk:sfn", "startExecution", "")),
+    ("arn:aws:states:::http:invoke", ("http", "invoke", "")),
+])
+def test_service_resources_split_into_service_action_and_pattern(resource, parts):
+    assert _split_service(resource) == parts
+
+
+def test_functions_come_from_settings_and_the_decorator(settings):
+    settings.STATECRAFT_FUNCTIONS = {"from-settings": "designer.examples.functions.validate_order"}
+
+    @functions.statecraft_function("decorated-for-test")
+    def handler(event):
+        return event
+
+    assert functions.find("decorated-for-test") is handler
+    assert functions.find("from-settings").__name__ == "validate_order"
+    assert functions.find("missing") is None
+    assert {"from-settings", "decorated-for-test"} <= set(functions.function_names())
