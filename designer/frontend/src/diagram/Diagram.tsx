@@ -3,7 +3,7 @@
 // reported through callbacks and the parent turns them into document operations.
 import { Background, Controls, MarkerType, MiniMap, ReactFlow } from "@xyflow/react";
 import type { Connection, Edge, EdgeChange, Node, NodeChange, OnDelete } from "@xyflow/react";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import type { Graph, GraphEdge, GraphNode } from "../asl/graph";
 import type { XY } from "../asl/types";
@@ -27,6 +27,10 @@ export interface DiagramProps {
   onReconnect?: (edge: GraphEdge, target: string) => void;
   onDelete?: (nodeIds: string[], edges: GraphEdge[]) => void;
   onNodeDoubleClick?: (id: string) => void;
+  /** Told which edges are selected (a parent that handles the Delete key itself needs them). */
+  onEdgeSelectionChange?: (edgeIds: string[]) => void;
+  /** Let React Flow's own Delete/Backspace handling delete the selection (default: when editable). */
+  deleteKeys?: boolean;
   children?: ReactNode;
 }
 
@@ -44,7 +48,7 @@ function sameNode(a: GraphNode, b: GraphNode): boolean {
     && a.data.isStartAt === b.data.isStartAt && a.data.handles.join() === b.data.handles.join();
 }
 
-export function Diagram({ graph, overlay, readOnly, selection = [], onSelectionChange, onNodeMoved, onConnect, onReconnect, onDelete, onNodeDoubleClick, children }: DiagramProps) {
+export function Diagram({ graph, overlay, readOnly, selection = [], onSelectionChange, onNodeMoved, onConnect, onReconnect, onDelete, onNodeDoubleClick, onEdgeSelectionChange, deleteKeys = true, children }: DiagramProps) {
   const cache = useRef(new Map<string, Cached>());
   const edgeCache = useRef(new Map<string, { base: GraphEdge; selected: boolean; out: Edge }>());
   const [drag, setDrag] = useState<Record<string, XY>>({});
@@ -130,6 +134,17 @@ export function Diagram({ graph, overlay, readOnly, selection = [], onSelectionC
     });
   }, []);
 
+  useEffect(() => onEdgeSelectionChange?.(selectedEdges), [selectedEdges, onEdgeSelectionChange]);
+  // An edge that left the graph (deleted, rewired) leaves the selection too.
+  useEffect(() => {
+    setSelectedEdges((current) => {
+      if (!current.length) return current;
+      const ids = new Set(graph.edges.map((e) => e.id));
+      const kept = current.filter((id) => ids.has(id));
+      return kept.length === current.length ? current : kept;
+    });
+  }, [graph]);
+
   const handleConnect = useCallback((c: Connection) => {
     if (c.source && c.target && c.sourceHandle) onConnect?.({ source: c.source, sourceHandle: c.sourceHandle, target: c.target });
   }, [onConnect]);
@@ -172,7 +187,7 @@ export function Diagram({ graph, overlay, readOnly, selection = [], onSelectionC
       nodesDraggable={!readOnly}
       nodesConnectable={!readOnly}
       edgesReconnectable={!readOnly}
-      deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
+      deleteKeyCode={readOnly || !deleteKeys ? null : ["Delete", "Backspace"]}
       multiSelectionKeyCode={["Shift", "Meta", "Control"]}
       minZoom={0.05}
       maxZoom={2}

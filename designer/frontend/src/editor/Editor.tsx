@@ -1,26 +1,24 @@
 // The designer page: palette | canvas | inspector, with the code view beside the canvas,
 // the diagnostics list below it and the toolbar above. The document lives in the store.
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import type { DragEvent } from "react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { aslToGraph } from "../asl/graph";
-import type { GraphEdge } from "../asl/graph";
 import type { Format } from "../asl/io";
 import { emptyMachine } from "../asl/ops";
 import { locateNode, pointerTarget } from "../asl/scope";
-import type { Machine, Positions, ScopePath, XY } from "../asl/types";
+import type { Machine, Positions } from "../asl/types";
 import { api, ApiError } from "../api";
 import { Diagram } from "../diagram/Diagram";
 import type { Overlay } from "../diagram/overlay";
 import { useAutoLayout } from "../diagram/useAutoLayout";
 import { Inspector } from "../inspector/Inspector";
 import { PALETTE } from "../nodes/registry";
-import { navigate } from "../router";
 import { addFromPalette, connectNodes, copySelection, deleteItems, duplicateSelection, pasteClipboard, reconnectEdge } from "./actions";
 import { CodeView } from "./CodeView";
 import { Diagnostics } from "./Diagnostics";
-import { PALETTE_MIME, Palette } from "./Palette";
+import { Palette } from "./Palette";
 import { useEditor } from "./store";
+import { revealNode, useCanvasDrop } from "./useCanvasDrop";
 import { Toolbar } from "./Toolbar";
 
 export function EditorPage({ name, template }: { name: string | null; template?: string | null }) {
@@ -78,6 +76,10 @@ function EditorBody() {
   const canvasRef = useRef<HTMLDivElement>(null);
 
   const graph = useMemo(() => aslToGraph(doc, { ...auto.positions, ...positions }), [doc, auto.positions, positions]);
+  const graphRef = useRef(graph);
+  graphRef.current = graph;
+  const selectedEdges = useRef<string[]>([]);
+  const onEdgeSelectionChange = useCallback((ids: string[]) => { selectedEdges.current = ids; }, []);
 
   // Fit the view at once (the page is usable while ELK works), and again when the first
   // layout lands if the user has not started working yet.
@@ -158,66 +160,22 @@ function EditorBody() {
       else if (mod && e.key.toLowerCase() === "d") {
         e.preventDefault();
         duplicateSelection();
+      } else if (e.key === "Delete" || e.key === "Backspace") {
+        // Handled here rather than by React Flow's key tracking, which could miss a Delete
+        // right after a Ctrl+Shift chord and leave the selection in place.
+        const ids = store.selection.filter((id) => locateNode(store.doc, id));
+        const edges = graphRef.current.edges.filter((edge) => selectedEdges.current.includes(edge.id) && !ids.includes(edge.source) && !ids.includes(edge.target));
+        if (!ids.length && !edges.length) return;
+        e.preventDefault();
+        deleteItems(ids, edges);
+        selectedEdges.current = [];
       } else if (e.key === "Escape") store.select([]);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const dropTargetAt = useCallback((x: number, y: number): { edge?: GraphEdge; path: ScopePath; groupId?: string } => {
-    for (const el of document.elementsFromPoint(x, y)) {
-      const label = (el as HTMLElement).closest?.("[data-edge-id]");
-      const edgeEl = label ?? (el as Element).closest?.(".react-flow__edge");
-      const edgeId = label?.getAttribute("data-edge-id") ?? edgeEl?.getAttribute("data-id");
-      if (edgeId) {
-        const edge = graph.edges.find((e) => e.id === edgeId);
-        if (edge && !(edge.data.kind === "end" && edge.data.handle === "end")) return { edge, path: edge.data.path };
-      }
-    }
-    // Branch and item-processor groups take no pointer events (so the pane still pans over
-    // them): find the innermost one under the drop point by geometry instead.
-    const at = flow.screenToFlowPosition({ x, y });
-    let best: { path: ScopePath; groupId: string } | undefined;
-    for (const n of graph.nodes) {
-      if (n.data.kind !== "group") continue;
-      const abs = flow.getInternalNode(n.id)?.internals.positionAbsolute;
-      if (!abs || at.x < abs.x || at.y < abs.y || at.x > abs.x + n.width || at.y > abs.y + n.height) continue;
-      if (!best || n.data.path.length > best.path.length) best = { path: n.data.path, groupId: n.id };
-    }
-    return best ?? { path: [] };
-  }, [graph, flow]);
-
-  // While a palette item is dragged over an edge, the edge lights up: dropping inserts there.
-  const hovered = useRef<string | null>(null);
-  const highlightEdge = (id: string | null) => {
-    if (hovered.current === id) return;
-    const root = canvasRef.current;
-    if (hovered.current) root?.querySelector(`.react-flow__edge[data-id="${CSS.escape(hovered.current)}"]`)?.classList.remove("drop-hover");
-    if (id) root?.querySelector(`.react-flow__edge[data-id="${CSS.escape(id)}"]`)?.classList.add("drop-hover");
-    hovered.current = id;
-  };
-  const onDragOver = (e: DragEvent) => {
-    e.preventDefault();
-    e.dataTransfer.dropEffect = "copy";
-    highlightEdge(dropTargetAt(e.clientX, e.clientY).edge?.id ?? null);
-  };
-
-  const onDrop = (e: DragEvent) => {
-    const id = e.dataTransfer.getData(PALETTE_MIME) || e.dataTransfer.getData("text/plain");
-    const item = PALETTE.find((p) => p.id === id);
-    if (!item) return;
-    e.preventDefault();
-    const target = dropTargetAt(e.clientX, e.clientY);
-    if (target.edge) {
-      addFromPalette(item, { kind: "edge", edge: target.edge });
-      return;
-    }
-    // On the open canvas the state stays where it was dropped; inside a branch the layout
-    // places it, since the group grows around its states.
-    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    const position: XY | undefined = target.groupId ? undefined : { x: Math.round(at.x - 100), y: Math.round(at.y - 24) };
-    addFromPalette(item, { kind: "block", path: target.path, position });
-  };
+  const { onDragOver, onDragLeave, onDrop } = useCanvasDrop(graph, canvasRef);
 
   const onPaletteClick = (item: (typeof PALETTE)[number]) => {
     const sel = useEditor.getState().selection;
@@ -226,20 +184,7 @@ function EditorBody() {
       ? addFromPalette(item, { kind: "after", id: sel[0] })
       : addFromPalette(item, last ? { kind: "after", id: last } : { kind: "block", path: [] });
     // Bring the new state into view once it is placed, keeping the zoom.
-    if (id) window.setTimeout(() => revealNode(id), 250);
-  };
-
-  const revealNode = (id: string) => {
-    const n = flow.getInternalNode(id);
-    const box = canvasRef.current?.getBoundingClientRect();
-    if (!n || !box) return;
-    const { x, y, zoom } = flow.getViewport();
-    const left = n.internals.positionAbsolute.x * zoom + x;
-    const top = n.internals.positionAbsolute.y * zoom + y;
-    const w = (n.measured.width ?? 200) * zoom;
-    const h = (n.measured.height ?? 48) * zoom;
-    if (left >= 0 && top >= 0 && left + w <= box.width && top + h <= box.height) return;
-    flow.setCenter(n.internals.positionAbsolute.x + (n.measured.width ?? 200) / 2, n.internals.positionAbsolute.y + (n.measured.height ?? 48) / 2, { zoom, duration: 200 });
+    if (id) window.setTimeout(() => revealNode(flow, canvasRef.current, id), 250);
   };
 
   const onSelectDiagnostic = (pointer: string) => {
@@ -256,7 +201,7 @@ function EditorBody() {
       <div className="editor-body">
         <Palette onAdd={onPaletteClick} />
         <div className="canvas-column">
-          <div className="canvas" data-testid="canvas" ref={canvasRef} onDragOver={onDragOver} onDragLeave={() => highlightEdge(null)} onDrop={(e) => { highlightEdge(null); onDrop(e); }}>
+          <div className="canvas" data-testid="canvas" ref={canvasRef} onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop}>
             <Diagram
               graph={graph}
               overlay={overlay}
@@ -265,7 +210,8 @@ function EditorBody() {
               onNodeMoved={(id, xy) => useEditor.getState().apply((d) => d, { key: "move", positions: (p) => ({ ...p, [id]: { x: Math.round(xy.x), y: Math.round(xy.y) } }) })}
               onConnect={(c) => connectNodes(c.source, c.sourceHandle, c.target)}
               onReconnect={reconnectEdge}
-              onDelete={deleteItems}
+              onEdgeSelectionChange={onEdgeSelectionChange}
+              deleteKeys={false}
             />
             {Object.keys(doc.States ?? {}).length === 0 && (
               <div className="canvas-empty">Drag a state from the palette to start, or click one to add it.</div>
@@ -290,4 +236,3 @@ function lastEndState(doc: Machine): string | undefined {
   return undefined;
 }
 
-export { navigate };
