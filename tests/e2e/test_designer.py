@@ -122,7 +122,10 @@ def test_click_to_add_undo_redo_and_keyboard(logged_in_page):
 
 
 def test_code_view_edits_drive_the_graph_and_bad_text_is_kept(logged_in_page, studio_api):
-    studio_api.post("/api/machines", {"name": "code-edits", "definition": {"StartAt": "One", "States": {"One": {"Type": "Pass", "End": True}}}})
+    studio_api.post(
+        "/api/machines",
+        {"name": "code-edits", "definition": {"StartAt": "One", "States": {"One": {"Type": "Pass", "End": True}}}},
+    )
     page = logged_in_page
     page.goto("/machines/code-edits/")
     expect(state(page, "One")).to_be_visible()
@@ -165,7 +168,10 @@ def test_code_view_edits_drive_the_graph_and_bad_text_is_kept(logged_in_page, st
 
 
 def test_diagnostics_are_listed_and_select_the_node(logged_in_page, studio_api):
-    studio_api.post("/api/machines", {"name": "has-problems", "definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}})
+    studio_api.post(
+        "/api/machines",
+        {"name": "has-problems", "definition": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}},
+    )
     page = logged_in_page
     page.goto("/machines/has-problems/")
     page.get_by_test_id("toggle-code").click()
@@ -217,7 +223,11 @@ def test_import_a_yaml_file_and_export_it_again(logged_in_page, tmp_path):
     assert exported == {
         "StartAt": "Check",
         "States": {
-            "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": True, "Next": "Yes"}], "Default": "No"},
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.ok", "BooleanEquals": True, "Next": "Yes"}],
+                "Default": "No",
+            },
             "Yes": {"Type": "Succeed"},
             "No": {"Type": "Fail", "Error": "Nope"},
         },
@@ -229,7 +239,9 @@ def test_import_a_yaml_file_and_export_it_again(logged_in_page, tmp_path):
 
 
 def test_machine_list_search_rename_delete_and_template(logged_in_page, studio_api):
-    studio_api.post("/api/machines", {"name": "to-rename", "definition": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}})
+    studio_api.post(
+        "/api/machines", {"name": "to-rename", "definition": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}}
+    )
     page = logged_in_page
     page.goto("/")
     expect(page.get_by_test_id("machine-list")).to_be_visible()
@@ -253,7 +265,10 @@ def test_machine_list_search_rename_delete_and_template(logged_in_page, studio_a
     page.get_by_test_id("machine-name").fill("from-template")
     page.get_by_test_id("save").click()
     expect(page).to_have_url(re.compile(r"/machines/from-template/$"))
-    assert studio_api.get("/api/machines/from-template")["definition"] == studio_api.get("/api/machines/hello-world")["definition"]
+    assert (
+        studio_api.get("/api/machines/from-template")["definition"]
+        == studio_api.get("/api/machines/hello-world")["definition"]
+    )
 
     page.get_by_role("link", name="State machines").click()
     page.get_by_test_id("machine-row-order-processing").get_by_role("link").click()
@@ -264,7 +279,13 @@ def test_machine_list_search_rename_delete_and_template(logged_in_page, studio_a
 def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, studio_api):
     definition = {
         "StartAt": "Fan",
-        "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [{"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": True}}}]}},
+        "States": {
+            "Fan": {
+                "Type": "Parallel",
+                "End": True,
+                "Branches": [{"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": True}}}],
+            }
+        },
     }
     studio_api.post("/api/machines", {"name": "nested-edits", "definition": definition})
     page = logged_in_page
@@ -274,7 +295,9 @@ def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, st
 
     group = page.locator('.react-flow__node[data-id="Fan[0]"]').bounding_box()
     canvas = page.get_by_test_id("canvas").bounding_box()
-    drag_palette_to_canvas(page, "Wait", group["x"] - canvas["x"] + group["width"] / 2, group["y"] - canvas["y"] + group["height"] - 12)
+    drag_palette_to_canvas(
+        page, "Wait", group["x"] - canvas["x"] + group["width"] / 2, group["y"] - canvas["y"] + group["height"] - 12
+    )
     expect(page.locator('.react-flow__node[data-id="Fan[0]/Wait"]')).to_be_attached()
 
     # A second branch from the Parallel's inspector, edited in place like the first.
@@ -315,7 +338,13 @@ def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, st
 
 
 def test_revisions_diff_and_start_execution_navigates_to_the_live_view(logged_in_page, studio_api):
-    studio_api.post("/api/machines", {"name": "runs", "definition": {"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "Result": "hi", "End": True}}}})
+    studio_api.post(
+        "/api/machines",
+        {
+            "name": "runs",
+            "definition": {"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "Result": "hi", "End": True}}},
+        },
+    )
     page = logged_in_page
     page.goto("/machines/runs/")
     state(page, "Hello").click()
