@@ -267,8 +267,15 @@ class Runtime:
                 await self._run_standard(run, record)
         except asyncio.CancelledError:
             pass
-        except Exception:
-            logger.exception("execution %s failed inside the runtime; its lease will expire", execution_id)
+        except Exception as exc:
+            # Not the workflow's failure but ours (a corrupt checkpoint, a bug): fail the execution
+            # rather than let the reaper retry it forever.
+            logger.exception("execution %s failed inside the runtime", execution_id)
+            if not run.lost and not run.cancellation.cancelled:
+                try:
+                    await self.db(store.fail, execution_id, self.owner, f"Internal error: {type(exc).__name__}: {exc}")
+                except Exception:
+                    logger.exception("could not record the failure of execution %s", execution_id)
         finally:
             self.running.pop(execution_id, None)
             self.executions_finished += 1

@@ -15,10 +15,8 @@ These functions run on the runtime's database threads, never on its event loop.
 from __future__ import annotations
 
 import importlib
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -177,9 +175,13 @@ def finish(execution_id: int, owner: str, events: list[dict], checkpoint: dict |
     return True
 
 
-def status_of(execution_id: int) -> str | None:
-    return Execution.objects.filter(pk=execution_id).values_list("status", flat=True).first()
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+def fail(execution_id: int, owner: str, cause: str) -> bool:
+    """End an execution the runtime itself could not run: ExecutionFailed with States.Runtime."""
+    last = HistoryEvent.objects.filter(execution_id=execution_id).order_by("-event_id").first()
+    event = {
+        "timestamp": timezone.now(), "type": "ExecutionFailed",
+        "id": (last.event_id if last else 0) + 1, "previousEventId": last.event_id if last else 0,
+        "executionFailedEventDetails": {"error": "States.Runtime", "cause": cause},
+    }
+    return finish(execution_id, owner, [event], None, status=ExecutionStatus.FAILED, output=None,
+                  error="States.Runtime", cause=cause, stop_date=event["timestamp"])
