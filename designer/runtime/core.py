@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from designer.runtime import store, wake
@@ -271,7 +271,8 @@ class Runtime:
             # Not the workflow's failure but ours (a corrupt checkpoint, a bug): fail the execution
             # rather than let the reaper retry it forever.
             logger.exception("execution %s failed inside the runtime", execution_id)
-            if not run.lost and not run.cancellation.cancelled:
+            # A database outage is not the execution's fault: its lease expires and it resumes later.
+            if not run.lost and not run.cancellation.cancelled and not isinstance(exc, DatabaseError):
                 try:
                     await self.db(store.fail, execution_id, self.owner, f"Internal error: {type(exc).__name__}: {exc}")
                 except Exception:
