@@ -1,5 +1,5 @@
 // Vite builds the studio into static/designer/ with stable file names that the Django template loads.
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 import { resolve } from "node:path";
 
