@@ -226,6 +226,10 @@ class Runtime:
         run.task = self.loop.create_task(self._execute(run))
 
     async def _reaper(self) -> None:
+        from django.apps import apps
+
+        while not apps.ready:  # started from AppConfig.ready(): let Django finish setting up
+            await asyncio.sleep(0.05)
         while True:
             if not self._stopping:
                 try:
