@@ -275,8 +275,9 @@ class Publisher:
                     await self._send_events(layer, execution_id, events)
                 except Exception:  # a watcher's trouble must never reach the runtime
                     logger.exception("live: publishing to execution %s failed", execution_id)
-        if statuses:
-            await asyncio.gather(*(self._send_status(layer, execution_id) for execution_id in statuses))
+            # Still under the lock: a later flush's status must not overtake this one's.
+            if statuses:
+                await asyncio.gather(*(self._send_status(layer, execution_id) for execution_id in statuses))
 
     async def _send_events(self, layer, execution_id: int, events: list[dict]) -> None:
         group = execution_group(execution_id)

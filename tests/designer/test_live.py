@@ -366,9 +366,16 @@ async def test_the_machine_stream_announces_new_executions_and_status_changes_to
             definition=machine.definition,
         )
     )()
-    created = await communicator.receive_json_from(timeout=TIMEOUT)
+
+    async def next_about(execution_id):
+        while True:  # the first execution's own announcement may still be on its way
+            message = await communicator.receive_json_from(timeout=TIMEOUT)
+            if message["execution"]["id"] == execution_id:
+                return message
+
+    created = await next_about(second.pk)
     await _finish(second, ExecutionStatus.SUCCEEDED)
-    finished = await communicator.receive_json_from(timeout=TIMEOUT)
+    finished = await next_about(second.pk)
 
     assert created == {"type": "executions.changed", "execution": created["execution"]}
     assert (created["execution"]["id"], created["execution"]["name"]) == (second.pk, "run-2")
@@ -429,3 +436,39 @@ async def test_nothing_is_published_for_a_transaction_that_rolls_back(layer, ali
         message = await asyncio.wait_for(get_channel_layer().receive(channel), TIMEOUT)
 
     assert [e["id"] for e in message["events"]] == [1, 2]  # only the committed step
+
+
+async def test_a_later_status_never_overtakes_an_earlier_one(layer, alice, monkeypatch):
+    definition, _ = await _example("hello-world")
+    execution = await database_sync_to_async(_make_execution)(alice, definition)
+    channel_layer = get_channel_layer()
+    channel = await channel_layer.new_channel()
+    await channel_layer.group_add(live.execution_group(execution.pk), channel)
+    live.publisher.bind()
+    real = live._status_payload
+    calls = []
+
+    def slow_first_read(execution_id):
+        calls.append(execution_id)
+        found = real(execution_id)
+        if len(calls) == 1:
+            import time
+
+            time.sleep(0.3)  # the first read is slow: the second status must still come after it
+        return found
+
+    monkeypatch.setattr(live, "_status_payload", slow_first_read)
+    live.publish_status(execution.pk)
+    await asyncio.sleep(0.05)
+    await _finish(execution, ExecutionStatus.SUCCEEDED)
+    statuses = []
+    while not statuses or statuses[-1] != "SUCCEEDED":
+        message = await asyncio.wait_for(channel_layer.receive(channel), TIMEOUT)
+        statuses.append(message["status"])
+
+    with pytest.raises(TimeoutError):  # and no older status comes after it
+        extra = await asyncio.wait_for(channel_layer.receive(channel), 0.5)
+        statuses.append(extra["status"])
+    assert statuses[0] == "RUNNING"
+    assert statuses[-1] == "SUCCEEDED"
+    assert len(calls) >= 2
