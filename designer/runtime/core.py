@@ -39,6 +39,8 @@ from engine.ports import Cancellation
 
 logger = logging.getLogger(__name__)
 
+REAPER_BATCH = 50
+
 
 def _setting(name: str, default: Any) -> Any:
     value = getattr(settings, name, None)
@@ -231,13 +233,16 @@ class Runtime:
         while not apps.ready:  # started from AppConfig.ready(): let Django finish setting up
             await asyncio.sleep(0.05)
         while True:
+            claimed: list[int] = []
             if not self._stopping:
                 try:
-                    for execution_id in await self.db(store.claim_expired, self.owner, self.lease_seconds):
+                    claimed = await self.db(store.claim_expired, self.owner, self.lease_seconds, REAPER_BATCH)
+                    for execution_id in claimed:
                         self._spawn(execution_id)
                 except Exception:
                     logger.exception("the reaper failed; retrying")
-            await asyncio.sleep(self.poll_seconds)
+            # A full batch means more are waiting (after a restart): claim the next batch at once.
+            await asyncio.sleep(0 if len(claimed) >= REAPER_BATCH else self.poll_seconds)
 
     async def _renewer(self) -> None:
         while True:
