@@ -1,10 +1,11 @@
 // Start an execution: JSON input (checked as you type), optional name; then go to its live view.
 import { useState } from "react";
 import { api } from "../api";
+import { recentInputs, rememberInput } from "../live/recentInputs";
 import { navigate } from "../router";
 
 export function StartExecutionDialog({ name, onClose, beforeStart }: { name: string; onClose: () => void; beforeStart: () => Promise<void> }) {
-  const [input, setInput] = useState('{\n  "Comment": "Insert your JSON here"\n}');
+  const [input, setInput] = useState(() => recentInputs(name)[0] ?? '{\n  "Comment": "Insert your JSON here"\n}');
   const [execName, setExecName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -20,6 +21,7 @@ export function StartExecutionDialog({ name, onClose, beforeStart }: { name: str
     try {
       await beforeStart();
       const ex = await api.startExecution(name, JSON.parse(input), execName.trim() || undefined);
+      rememberInput(name, input);
       navigate(`/machines/${encodeURIComponent(name)}/executions/${encodeURIComponent(ex.name)}/`);
     } catch (e) {
       setError((e as Error).message);
