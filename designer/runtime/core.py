@@ -88,6 +88,8 @@ class Runtime:
         self._stopping = False
         self.executions_finished = 0
         self.background = background  # False: no reaper, renewer or wake-ups (StartSyncExecution only)
+        # The reaper leaves executions to other workers beyond this many at once in this process.
+        self.max_running = int(_setting("STATECRAFT_MAX_RUNNING", 2000))
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -234,15 +236,16 @@ class Runtime:
             await asyncio.sleep(0.05)
         while True:
             claimed: list[int] = []
-            if not self._stopping:
+            room = min(REAPER_BATCH, self.max_running - len(self.running))
+            if not self._stopping and room > 0:
                 try:
-                    claimed = await self.db(store.claim_expired, self.owner, self.lease_seconds, REAPER_BATCH)
+                    claimed = await self.db(store.claim_expired, self.owner, self.lease_seconds, room)
                     for execution_id in claimed:
                         self._spawn(execution_id)
                 except Exception:
                     logger.exception("the reaper failed; retrying")
             # A full batch means more are waiting (after a restart): claim the next batch at once.
-            await asyncio.sleep(0 if len(claimed) >= REAPER_BATCH else self.poll_seconds)
+            await asyncio.sleep(0 if claimed and len(claimed) >= room else self.poll_seconds)
 
     async def _renewer(self) -> None:
         while True:
