@@ -2,8 +2,10 @@
 
 - StartSyncExecution latency (p50, p99) for a 3-state Express machine (Pass → local Lambda → Pass);
 - Standard executions completed per second (a 3-state machine: Pass → local Lambda → Succeed,
-  every step persisted), with SQLite and with PostgreSQL (a bench database created on the server
-  at DATABASE_URL's host, default postgres://postgres@127.0.0.1:5432, and dropped afterwards).
+  every step persisted), with SQLite and with PostgreSQL (a bench database created on the local
+  server postgres://postgres@127.0.0.1:5432 and dropped afterwards): end to end (boto3
+  StartExecution calls included, which bound it) and the runtime alone (one `run_worker`
+  draining executions that were queued while the web server ran none).
 
 Run: .venv/bin/python bench/api.py [--sync N] [--standard N] [--skip-postgres]
 """
@@ -89,6 +91,33 @@ def bench_standard(server: RuntimeServer, count: int, label: str) -> None:
           f"= {done / elapsed:.1f} executions/s (all {count} started in {started:.2f} s)")
 
 
+def _all_done(sfn, arn: str) -> bool:
+    return not sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING", maxResults=1)["executions"]
+
+
+def bench_worker_drain(server: RuntimeServer, count: int, label: str) -> None:
+    """The runtime alone: `count` executions wait (the web server runs none), then one run_worker
+    takes them all; executions/s from when the worker is up until the last one finishes."""
+    sfn = server.client()
+    arn = create_machine(sfn, f"bench-drain-{int(time.time())}", STANDARD)
+    clients = [server.client() for _ in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: clients[n % 8].start_execution(stateMachineArn=arn, input=json.dumps({"x": n})),
+                      range(count)))
+    worker = server.start_worker()
+    log = server.workdir / f"worker{len(server.workers) - 1}.log"
+    while "running" not in (log.read_text() if log.exists() else ""):
+        if worker.poll() is not None:
+            raise RuntimeError(log.read_text())
+        time.sleep(0.01)
+    began = time.perf_counter()
+    while not _all_done(sfn, arn):
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - began
+    print(f"Standard executions ({label}, runtime only: one run_worker draining {count} queued executions): "
+          f"{count / elapsed:.1f} executions/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sync", type=int, default=300, help="StartSyncExecution calls")
@@ -104,16 +133,30 @@ def main() -> None:
             bench_standard(server, args.standard, "SQLite")
         finally:
             server.stop()
+    with tempfile.TemporaryDirectory(prefix="statecraft-bench-") as workdir:
+        server = RuntimeServer(Path(workdir), STATECRAFT_RUNTIME="off", **quiet)
+        try:
+            server.setup()
+            bench_worker_drain(server, args.standard, "SQLite")
+        finally:
+            server.stop()
     if args.skip_postgres:
         return
     if not postgres_available():
-        print("PostgreSQL at 127.0.0.1:5432 is not answering: skipped the PostgreSQL figure")
+        print("PostgreSQL at 127.0.0.1:5432 is not answering: skipped the PostgreSQL figures")
         return
     with tempfile.TemporaryDirectory(prefix="statecraft-bench-") as workdir, postgres_database() as url:
         server = RuntimeServer(Path(workdir), DATABASE_URL=url, **quiet)
         try:
             server.setup()
             bench_standard(server, args.standard, "PostgreSQL")
+        finally:
+            server.stop()
+    with tempfile.TemporaryDirectory(prefix="statecraft-bench-") as workdir, postgres_database() as url:
+        server = RuntimeServer(Path(workdir), DATABASE_URL=url, STATECRAFT_RUNTIME="off", **quiet)
+        try:
+            server.setup()
+            bench_worker_drain(server, args.standard, "PostgreSQL")
         finally:
             server.stop()
 
