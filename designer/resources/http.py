@@ -67,6 +67,18 @@ def check_host(host: str) -> None:
             )
 
 
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to a host the allow-list and the address rules permit."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        host = urllib.parse.urlsplit(newurl).hostname or ""
+        check_host(host)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_opener = urllib.request.build_opener(_CheckedRedirects)
+
+
 def _encode_query(params: dict) -> str:
     pairs = []
     for key, value in (params or {}).items():
@@ -106,7 +118,7 @@ def invoke(parameters: dict) -> dict:
     data = _body(parameters, headers)
     request = urllib.request.Request(url, data=data, headers=headers, method=str(parameters["Method"]).upper())
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             status, reason = response.status, response.reason
             raw_headers, raw = response.headers, response.read()
     except urllib.error.HTTPError as exc:

@@ -89,3 +89,27 @@ def test_functions_come_from_settings_and_the_decorator(settings):
     assert functions.find("from-settings").__name__ == "validate_order"
     assert functions.find("missing") is None
     assert {"from-settings", "decorated-for-test"} <= set(functions.function_names())
+
+
+def test_http_does_not_follow_a_redirect_to_a_refused_host(settings):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = ["127.0.0.1"]
+    try:
+        with pytest.raises(StatesError) as refused:
+            http.invoke({"ApiEndpoint": f"http://127.0.0.1:{server.server_port}/", "Method": "GET"})
+        assert refused.value.error == "States.Runtime" and "169.254.169.254" in refused.value.cause
+    finally:
+        server.shutdown()
