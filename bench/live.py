@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/live.py [--executions 20] [--rounds 5] [--map-item
 
 Starts Statecraft under daphne (a subprocess with its own SQLite database, or with --postgres a
 fresh database on that PostgreSQL server; with --redis the channel layer is channels_redis at
-REDIS_URL, default redis://127.0.0.1:6379/0), then:
+REDIS_URL, default redis://127.0.0.1:6379/13, a database of its own), then:
 
 1. Latency: starts N executions at once through the REST API (each runs rounds of a 10-item Map
    and a one-second Wait, so all of them emit bursts at the same moments) and watches each with
@@ -234,6 +234,7 @@ class Watch:
         self.largest = 0
         self.final_status: str | None = None
         self.done_at: float | None = None
+        self.ended_by = "timeout"
 
 
 async def watch(port: int, session: str, execution_id: int, record: Watch, timeout: float) -> None:
@@ -266,9 +267,12 @@ async def watch(port: int, session: str, execution_id: int, record: Watch, timeo
                         record.final_status = event["type"].removeprefix("Execution").upper()
                         record.done_at = now
             elif message["type"] == "execution.status" and message["status"] != "RUNNING":
+                record.ended_by = f"status {message['status']}"
                 return
     except TimeoutError:
         pass
+    except (ConnectionError, asyncio.IncompleteReadError) as exc:
+        record.ended_by = f"connection lost: {exc}"
     finally:
         await socket_.close()
 
@@ -354,6 +358,15 @@ async def latency_bench(api: Api, port: int, session: str, executions: int) -> N
         f"  exact (every event once, in order): {exact_count}/{executions} watchers; final statuses: "
         f"{sorted({str(r.final_status) for r in records})}"
     )
+    for record, total in zip(records, totals, strict=True):
+        ids = record.snapshot_ids + record.streamed_ids
+        if ids != list(range(1, total + 1)):
+            missing = sorted(set(range(1, total + 1)) - set(ids))
+            print(
+                f"    inexact watcher: {len(ids)} of {total} events, {len(ids) - len(set(ids))} duplicates, "
+                f"missing {missing[:5]}{'…' if len(missing) > 5 else ''}, snapshot had {len(record.snapshot_ids)}, "
+                f"ended by {record.ended_by}"
+            )
 
 
 def map_bench(api: Api, port: int, session: str, items: int, browser: bool) -> None:
@@ -431,6 +444,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--map-items", type=int, default=10_000)
     parser.add_argument("--redis", action="store_true", help="use channels_redis at REDIS_URL")
+    parser.add_argument("--redis-db", type=int, default=13, help="Redis database number when REDIS_URL is unset")
     parser.add_argument(
         "--postgres",
         nargs="?",
@@ -441,7 +455,9 @@ def main() -> int:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
-    redis_url = (os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0") if args.redis else None
+    # Its own Redis database number: group names (`execution-<id>`) repeat across Statecraft
+    # databases, so two servers sharing one Redis database and prefix would hear each other.
+    redis_url = (os.environ.get("REDIS_URL") or f"redis://127.0.0.1:6379/{args.redis_db}") if args.redis else None
     server = Server(redis_url, args.postgres)
     map_definition, _ = map_machine(args.map_items)
     server.migrate()

@@ -82,6 +82,8 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "message": "this stream only sends"})
 
     async def execution_events(self, message):
+        if message.get("source", live.source()) != live.source():
+            return  # another installation's execution with the same id (a shared Redis)
         events = [event for event in message["events"] if event["id"] > self.last_event_id]
         if not events:
             return  # duplicates of what the watcher already has
@@ -92,6 +94,8 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
         await self._send_events(events)
 
     async def execution_status(self, message):
+        if message.get("source", live.source()) != live.source():
+            return
         # Catch up first, so the final status never arrives before the events that led to it.
         await self._send_events(await _history_range(self.execution_id, self.last_event_id, None))
         status = {"type": "execution.status", "status": message["status"], "execution": message["execution"]}
@@ -126,7 +130,7 @@ class MachineExecutionsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "message": "this stream only sends"})
 
     async def executions_changed(self, message):
-        if message.get("owner_id") == self.user_id:
+        if message.get("owner_id") == self.user_id and message.get("source", live.source()) == live.source():
             await self.send_json({"type": "executions.changed", "execution": message["execution"]})
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import hashlib
 import json
 import logging
 import threading
@@ -71,6 +72,26 @@ class StatusMessage(TypedDict):
 class ExecutionsChangedMessage(TypedDict):
     type: Literal["executions.changed"]
     execution: dict
+
+
+def source() -> str:
+    """Which database the ids in a message belong to.
+
+    Group names repeat across installations (`execution-7` exists in every database), so two
+    Statecraft servers on one Redis database and prefix would hear each other; consumers drop
+    channel-layer messages from another source.
+    """
+    global _source
+    if _source is None:
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+        identity = "|".join(str(db.get(k, "")) for k in ("ENGINE", "HOST", "PORT", "NAME"))
+        _source = hashlib.sha1(identity.encode()).hexdigest()[:12]
+    return _source
+
+
+_source: str | None = None
 
 
 def execution_group(execution_id: int) -> str:
@@ -283,7 +304,7 @@ class Publisher:
         group = execution_group(execution_id)
         for start in range(0, len(events), MAX_BATCH):
             message: EventsMessage = {"type": "execution.events", "events": events[start : start + MAX_BATCH]}
-            await layer.group_send(group, message)
+            await layer.group_send(group, {**message, "source": source()})
 
     async def _send_status(self, layer, execution_id: int) -> None:
         from channels.db import database_sync_to_async
@@ -295,9 +316,9 @@ class Publisher:
                 return
             payload, machine_id, owner_id = found
             status: StatusMessage = {"type": "execution.status", "status": payload["status"], "execution": payload}
-            await layer.group_send(execution_group(execution_id), {**status, "owner_id": owner_id})
+            await layer.group_send(execution_group(execution_id), {**status, "owner_id": owner_id, "source": source()})
             changed: ExecutionsChangedMessage = {"type": "executions.changed", "execution": payload}
-            await layer.group_send(machine_group(machine_id), {**changed, "owner_id": owner_id})
+            await layer.group_send(machine_group(machine_id), {**changed, "owner_id": owner_id, "source": source()})
         except Exception:
             logger.exception("live: publishing the status of execution %s failed", execution_id)
 

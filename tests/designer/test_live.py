@@ -472,3 +472,25 @@ async def test_a_later_status_never_overtakes_an_earlier_one(layer, alice, monke
     assert statuses[0] == "RUNNING"
     assert statuses[-1] == "SUCCEEDED"
     assert len(calls) >= 2
+
+
+async def test_messages_from_another_installation_sharing_the_layer_are_ignored(layer, alice):
+    definition, history = await _example("hello-world")
+    execution = await database_sync_to_async(_make_execution)(alice, definition)
+    await _append(execution, history[:2])
+    communicator = await _connect(f"/ws/executions/{execution.pk}/", await database_sync_to_async(_cookie)(alice))
+    await communicator.receive_json_from(timeout=TIMEOUT)
+
+    # Another Statecraft on the same Redis has an execution with the same id: same group name.
+    group = live.execution_group(execution.pk)
+    foreign = {"id": 3, "previousEventId": 2, "type": "ExecutionFailed", "timestamp": "2026-01-01T00:00:00+00:00"}
+    await get_channel_layer().group_send(group, {"type": "execution.events", "events": [foreign], "source": "other"})
+    await get_channel_layer().group_send(
+        group, {"type": "execution.status", "status": "FAILED", "execution": {}, "owner_id": alice.pk, "source": "x"}
+    )
+    await _append(execution, history[2:4])
+    events, messages = await _receive_until(communicator, 4)
+
+    assert [e["type"] for e in events] == [e["type"] for e in history[2:4]]
+    assert all(m["type"] == "execution.events" for m in messages)
+    await communicator.disconnect()
