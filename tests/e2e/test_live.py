@@ -102,3 +102,43 @@ def test_the_executions_list_filters_searches_and_shows_new_executions_live(logg
 
     row.get_by_role("link").click()
     expect(page.get_by_test_id("execution-status")).to_have_text("SUCCEEDED")
+
+
+WATCH_SCRIPT = """
+([id, after]) => new Promise((resolve) => {
+  const messages = [];
+  const socket = new WebSocket(`ws://${location.host}/ws/executions/${id}/?after=${after}`);
+  socket.onmessage = (m) => {
+    const data = JSON.parse(m.data);
+    messages.push(data);
+    if (data.type === "execution.status" && data.status !== "RUNNING") { socket.close(); resolve(messages); }
+  };
+  setTimeout(() => { socket.close(); resolve(messages); }, 30000);
+})
+"""
+
+
+def test_a_real_run_watched_over_the_socket_gives_the_overlay_of_its_final_history(logged_in_page, studio_api):
+    from designer import overlay  # pure Python: no Django needed
+
+    page = logged_in_page
+    recipients = [f"guest-{i}" for i in range(120)]
+    for machine, input_value, delay_ms in [
+        ("order-processing", json.loads((EXAMPLES / "order-processing.input.json").read_text()), 800),
+        ("map-items", {"event": "launch", "recipients": recipients}, 0),
+    ]:
+        execution = studio_api.post(f"/api/machines/{machine}/executions", {"input": input_value})
+        page.wait_for_timeout(delay_ms)  # join while it runs
+        messages = page.evaluate(WATCH_SCRIPT, [execution["id"], 0])
+        snapshot = messages[0]
+        streamed = [e for m in messages if m["type"] == "execution.events" for e in m["events"]]
+        final = studio_api.get(f"/api/executions/{execution['id']}/history")
+        definition = execution["definition"]
+
+        assert snapshot["type"] == "execution.snapshot"
+        if machine == "order-processing":  # joined during its two-second wait: both halves exist
+            assert snapshot["events"] and streamed
+        assert snapshot["overlay"] == overlay.build(snapshot["events"], definition)
+        assert [e["id"] for e in snapshot["events"] + streamed] == list(range(1, len(final) + 1))
+        assert overlay.build(snapshot["events"] + streamed, definition) == overlay.build(final, definition)
+        assert messages[-1]["type"] == "execution.status" and messages[-1]["status"] == "SUCCEEDED"
