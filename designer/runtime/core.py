@@ -214,6 +214,9 @@ class Runtime:
     async def _claim_and_run(self, execution_id: int) -> None:
         if execution_id in self.running or self._stopping:
             return
+        if len(self.running) >= self.max_running:
+            # At capacity: leave it to another worker, or to this one's reaper once there is room.
+            return
         try:
             claimed = await self.db(store.claim, execution_id, self.owner, self.lease_seconds)
         except Exception:
