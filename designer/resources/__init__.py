@@ -43,7 +43,6 @@ class ExecutionScope:
     test_case: str | None = None
     interpreter_ref: list = field(default_factory=list)
     invocations: dict = field(default_factory=dict)
-    consumed_tokens: set = field(default_factory=set)
 
     @property
     def interpreter(self):
@@ -173,13 +172,11 @@ class ServerInvoker:
         token = request.task_token
         if not token:
             raise StatesError("The task has no task token.", error="States.Runtime")
-        rearm = token in scope.consumed_tokens  # a Retry of the same state entry re-uses its token
         await runtime.db(
             tokens.schedule, token=token, execution_id=scope.execution_id, state_name=request.state_name,
             activity_id=activity_id, input=json.dumps(request.payload, separators=(",", ":"), ensure_ascii=False),
-            heartbeat_seconds=request.heartbeat_seconds, rearm=rearm,
+            heartbeat_seconds=request.heartbeat_seconds,
         )
-        scope.consumed_tokens.add(token)
         mark_started = request.extra.get("mark_started")
         beat = request.extra.get("heartbeat")  # the engine's HeartbeatSeconds clock
         started = False

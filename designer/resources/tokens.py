@@ -41,25 +41,23 @@ def find_activity(owner_id: int, arn: str) -> int | None:
 
 
 def schedule(*, token: str, execution_id: int, state_name: str, activity_id: int | None, input: str,
-             heartbeat_seconds: float | None, rearm: bool) -> None:
-    """Create the token's row, or (a retry re-using the token) put it back to SCHEDULED."""
+             heartbeat_seconds: float | None) -> None:
+    """Create the token's row, unless it exists already.
+
+    The engine mints a new token for each Task entry and each retry, so an existing row means a
+    resumed execution waiting again on the token it handed out before a restart: the row (and
+    any answer that arrived meanwhile) stays as it is.
+    """
     now = timezone.now()
     # A callback's heartbeat clock runs from the call; an activity's from when a worker takes it
     # (GetActivityTask sets the deadline), so a queued task is bounded only by TimeoutSeconds.
     deadline = now + timedelta(seconds=heartbeat_seconds) if heartbeat_seconds and activity_id is None else None
     with transaction.atomic():
-        row = TaskToken.objects.filter(token=token).first()
-        if row is None:
+        if not TaskToken.objects.filter(token=token).exists():
             TaskToken.objects.create(
                 token=token, execution_id=execution_id, state_name=state_name, activity_id=activity_id,
                 input=input, heartbeat_seconds=int(heartbeat_seconds) if heartbeat_seconds else None,
                 heartbeat_deadline=deadline,
-            )
-        elif rearm:
-            TaskToken.objects.filter(pk=row.pk).update(
-                status=TaskTokenStatus.SCHEDULED, input=input, output=None, error=None, cause=None,
-                worker_name="", heartbeat_deadline=deadline, updated=now, state_name=state_name,
-                activity_id=activity_id, heartbeat_seconds=int(heartbeat_seconds) if heartbeat_seconds else None,
             )
 
 
