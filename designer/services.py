@@ -648,10 +648,13 @@ def execution_stop(*, execution: Execution, error: str | None = None, cause: str
         execution.lease_expires = None
         execution.save()
         details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
+        # AWS: the ExecutionAborted event of StopExecution links to no earlier event
+        # (previousEventId 0, as the engine records it too).
         rows = history_append(
             execution=execution,
             events=[
-                {"type": "ExecutionAborted", "timestamp": execution.stop_date, "executionAbortedEventDetails": details}
+                {"type": "ExecutionAborted", "timestamp": execution.stop_date, "previousEventId": 0,
+                 "executionAbortedEventDetails": details}
             ],
         )
         _publish_events(execution, rows)

@@ -404,7 +404,7 @@ def test_stop_execution_and_history(sfn, machine):
     assert [(e["id"], e["previousEventId"], e["type"]) for e in history] == [
         (1, 0, "ExecutionStarted"),
         (2, 1, "PassStateEntered"),
-        (3, 2, "ExecutionAborted"),
+        (3, 0, "ExecutionAborted"),  # AWS: StopExecution's event links to no earlier event
     ]
     assert history[2]["executionAbortedEventDetails"] == {"error": "Why", "cause": "Because"}
     reverse = sfn.get_execution_history(executionArn=started["executionArn"], reverseOrder=True, maxResults=2)
