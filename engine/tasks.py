@@ -119,11 +119,7 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
     extra: dict[str, Any] = {"mark_started": mark_started, "mark_submitted": mark_submitted, "kind": kind}
     invoke_payload = payload
     if kind == "service" and resource_type == "lambda" and resource.startswith("invoke"):
-        params = payload if isinstance(payload, dict) else {}
-        request_resource = params.get("FunctionName", "")
-        invoke_payload = params.get("Payload", {})
-        extra["integration"] = "lambda:invoke"
-        extra["parameters"] = params
+        request_resource, invoke_payload = lambda_invoke_request(payload, extra)
     beats = None
     if heartbeat is not None and (kind == "activity" or state.resource.endswith(".waitForTaskToken")):
         # Activity workers and callback tasks report liveness through `extra["heartbeat"]()`
@@ -152,10 +148,8 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
                 result = await call
         except StatesError:
             raise
-        except Exception as failure:  # an invoker's own failure is the task's failure
-            error = getattr(failure, "error", None)
-            raise StatesError(str(failure), error=error if isinstance(error, str) else type(failure).__name__) \
-                from failure
+        except Exception as failure:
+            raise task_failure(failure) from failure
     except StatesError as exc:
         mark_started()
         timed = exc.error in ("States.Timeout", "States.HeartbeatTimeout")
@@ -193,6 +187,20 @@ async def _with_heartbeat(ex: Any, call: Any, seconds: float, beats: asyncio.Eve
     finally:
         if not task.done():
             task.cancel()
+
+
+def lambda_invoke_request(payload: Any, extra: dict) -> tuple[str, Any]:
+    """`lambda:invoke`: (function name, its payload) from the Task's parameters; marks `extra` for the invoker."""
+    params = payload if isinstance(payload, dict) else {}
+    extra["integration"] = "lambda:invoke"
+    extra["parameters"] = params
+    return params.get("FunctionName", ""), params.get("Payload", {})
+
+
+def task_failure(failure: Exception) -> StatesError:
+    """An invoker's own exception as the task's failure: its `error` attribute, else its class name."""
+    error = getattr(failure, "error", None)
+    return StatesError(str(failure), error=error if isinstance(error, str) else type(failure).__name__)
 
 
 def lambda_invoke_result(payload: Any) -> dict:

@@ -283,7 +283,7 @@ async def _task(run: Run) -> tuple[str | None, Any]:
 
 
 async def _invoke(run: Run, payload: Any) -> Any:
-    from engine.tasks import _task_kind, lambda_invoke_result
+    from engine.tasks import _task_kind, lambda_invoke_request, lambda_invoke_result, task_failure
 
     state = run.state
     kind, resource_type, action, _ = _task_kind(state, "")
@@ -293,9 +293,7 @@ async def _invoke(run: Run, payload: Any) -> Any:
                                                        "mark_submitted": lambda *a: None}
     lambda_invoke = kind == "service" and resource_type == "lambda" and action == "invoke"
     if lambda_invoke:
-        params = payload if isinstance(payload, dict) else {}
-        resource, body = params.get("FunctionName", ""), params.get("Payload", {})
-        extra.update(integration="lambda:invoke", parameters=params)
+        resource, body = lambda_invoke_request(payload, extra)
     request = TaskRequest(resource=resource, payload=body, state_name=state.name, context=run.context,
                           task_token=(run.context.get("Task") or {}).get("Token"), credentials=state.credentials,
                           extra=extra)
@@ -307,10 +305,8 @@ async def _invoke(run: Run, payload: Any) -> Any:
         raise Timeout("") from None
     except StatesError:
         raise
-    except Exception as failure:  # an invoker's own failure is the task's failure
-        error = getattr(failure, "error", None)
-        raise StatesError(str(failure), error=error if isinstance(error, str) else type(failure).__name__) \
-            from failure
+    except Exception as failure:
+        raise task_failure(failure) from failure
     if extra.get("integration") == "lambda:invoke":
         result = lambda_invoke_result(result)
     return result
