@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeRule, OPERATORS } from "./choiceRules";
-import { aslToGraph } from "./graph";
+import { aslToGraph, mergePositions } from "./graph";
 import { importFile, stringify } from "./io";
 import { layoutMachine, structureKey } from "./layout";
 import type { Machine } from "./types";
@@ -151,5 +151,27 @@ describe("import and export", () => {
       count++;
     }
     expect(count).toBeGreaterThan(0);
+  });
+});
+
+describe("mergePositions", () => {
+  const doc: Machine = { StartAt: "A", States: { A: { Type: "Pass", Next: "B" }, B: { Type: "Succeed" } } };
+  const auto = { __start: { x: 64, y: 0 }, A: { x: 0, y: 84 }, B: { x: 0, y: 188 }, __end: { x: 64, y: 292 } };
+
+  it("keeps ELK's markers when the user placed nothing", () => {
+    expect(mergePositions(doc, auto, {})).toEqual(auto);
+  });
+
+  it("puts the Start marker above a start state the user placed, and End below the ending state", () => {
+    const merged = mergePositions(doc, auto, { A: { x: 400, y: 500 }, B: { x: 700, y: 900 } });
+    expect(merged.__start.y).toBeLessThan(500);
+    expect(merged.__start.x + 36).toBe(400 + 100);
+    expect(merged.__end.y).toBeGreaterThan(900 + 48);
+    expect(merged.__end.x + 36).toBe(700 + 100);
+  });
+
+  it("leaves markers the user moved where they are", () => {
+    const merged = mergePositions(doc, auto, { A: { x: 400, y: 500 }, __start: { x: 1, y: 2 } });
+    expect(merged.__start).toEqual({ x: 1, y: 2 });
   });
 });

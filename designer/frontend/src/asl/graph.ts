@@ -89,6 +89,43 @@ interface Built {
   height: number;
 }
 
+/**
+ * The positions the canvas draws with: the user's where they placed something, ELK's elsewhere.
+ * A block's Start and End markers that the user never moved follow the states the user placed:
+ * ELK's marker positions belong to ELK's own arrangement, so after a drop they would float
+ * among the states (a Start below its state, with the arrow pointing up).
+ */
+export function mergePositions(doc: Machine, auto: Positions, user: Positions): Positions {
+  const merged: Positions = { ...auto, ...user };
+  const visit = (block: Block, path: ScopePath) => {
+    const states = block.States ?? {};
+    const start = startId(path);
+    const first = block.StartAt && states[block.StartAt] ? user[nodeId(path, block.StartAt)] : undefined;
+    if (!user[start] && first) merged[start] = { x: first.x + (STATE_W - MARKER_W) / 2, y: first.y - MARKER_H - GAP_Y };
+    const end = endId(path);
+    const ending = Object.keys(states).filter((name) => isEnd(states[name]));
+    if (!user[end] && ending.some((name) => user[nodeId(path, name)])) {
+      let bottom = -Infinity;
+      let centre = 0;
+      let counted = 0;
+      for (const name of ending) {
+        const at = merged[nodeId(path, name)];
+        if (!at) continue;
+        // A container is taller than a state; ELK's own gap to the End marker says by how much.
+        const autoAt = auto[nodeId(path, name)];
+        const height = innerBlocks(states[name]).length && autoAt && auto[end] ? Math.max(STATE_H, auto[end].y - autoAt.y - GAP_Y) : STATE_H;
+        bottom = Math.max(bottom, at.y + height);
+        centre += at.x + STATE_W / 2;
+        counted += 1;
+      }
+      if (counted) merged[end] = { x: centre / counted - MARKER_W / 2, y: bottom + GAP_Y };
+    }
+    for (const [name, state] of Object.entries(states)) innerBlocks(state).forEach((child, branch) => visit(child, [...path, { state: name, branch }]));
+  };
+  visit(doc, []);
+  return merged;
+}
+
 /** Derive React Flow nodes and edges from an ASL document and the position map. */
 export function aslToGraph(doc: Machine, positions: Positions = {}): Graph {
   const nodes: GraphNode[] = [];

@@ -2,7 +2,7 @@
 // the diagnostics list below it and the toolbar above. The document lives in the store.
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { aslToGraph } from "../asl/graph";
+import { aslToGraph, mergePositions } from "../asl/graph";
 import type { Format } from "../asl/io";
 import { emptyMachine } from "../asl/ops";
 import { locateNode, pointerTarget } from "../asl/scope";
@@ -75,7 +75,7 @@ function EditorBody() {
   const [functions, setFunctions] = useState<string[]>([]);
   const canvasRef = useRef<HTMLDivElement>(null);
 
-  const graph = useMemo(() => aslToGraph(doc, { ...auto.positions, ...positions }), [doc, auto.positions, positions]);
+  const graph = useMemo(() => aslToGraph(doc, mergePositions(doc, auto.positions, positions)), [doc, auto.positions, positions]);
   const graphRef = useRef(graph);
   graphRef.current = graph;
   const selectedEdges = useRef<string[]>([]);
