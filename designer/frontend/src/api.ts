@@ -60,6 +60,8 @@ export interface Template {
   title: string;
   description: string;
   definition: Machine;
+  /** The example's sample input (`<name>.input.json`), when it has one. */
+  input?: unknown;
 }
 
 export interface Revision {
