@@ -700,6 +700,19 @@ def execution_redrive(*, execution: Execution) -> Execution:
     return execution
 
 
+def outcome_members(*, output: str | None, error: str | None, cause: str | None) -> dict:
+    """An execution's output (with outputDetails), error and cause as AWS response members, each only when set."""
+    members: dict = {}
+    if output is not None:
+        members["output"] = output
+        members["outputDetails"] = {"included": True}
+    if error is not None:
+        members["error"] = error
+    if cause is not None:
+        members["cause"] = cause
+    return members
+
+
 def sync_execution_run(
     *, state_machine: StateMachine | Target, input: str | None = None, name: str | None = None, trace_header: str = ""
 ) -> dict:
@@ -742,13 +755,7 @@ def sync_execution_run(
         "inputDetails": {"included": True},
         "billingDetails": {"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 100},
     }
-    if result.output is not None:
-        body["output"] = result.output
-        body["outputDetails"] = {"included": True}
-    if result.error is not None:
-        body["error"] = result.error
-    if result.cause is not None:
-        body["cause"] = result.cause
+    body.update(outcome_members(output=result.output, error=result.error, cause=result.cause))
     return body
 
 

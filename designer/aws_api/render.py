@@ -133,13 +133,7 @@ def execution(execution: Execution) -> dict:
     }
     if execution.stop_date:
         body["stopDate"] = execution.stop_date
-    if execution.output is not None:
-        body["output"] = execution.output
-        body["outputDetails"] = {"included": True}
-    if execution.error is not None:
-        body["error"] = execution.error
-    if execution.cause is not None:
-        body["cause"] = execution.cause
+    body.update(services.outcome_members(output=execution.output, error=execution.error, cause=execution.cause))
     if execution.trace_header:
         body["traceHeader"] = execution.trace_header
     if execution.state_machine_version_arn:

@@ -443,6 +443,7 @@ class Runtime:
     async def run_sync(self, request: dict) -> dict:
         """StartSyncExecution: run an Express execution in memory and answer AWS's response body."""
         from designer.resources import ExecutionScope, ServerInvoker
+        from designer.services import outcome_members
 
         machine, version = request["machine"], request.get("version")
         interpreter_ref: list = []
@@ -475,13 +476,7 @@ class Runtime:
                     (result.stop_date - result.start_date).total_seconds() * 1000) // 100) * 100),
             },
         }
-        if result.output is not None:
-            body["output"] = result.output
-            body["outputDetails"] = {"included": True}
-        if result.error is not None:
-            body["error"] = result.error
-        if result.cause is not None:
-            body["cause"] = result.cause
+        body.update(outcome_members(output=result.output, error=result.error, cause=result.cause))
         if request.get("trace_header"):
             body["traceHeader"] = request["trace_header"]
         return body
