@@ -4,10 +4,10 @@ seconds, the JSON 1.0 protocol's timestamp format."""
 from __future__ import annotations
 
 import json
-import re
 
 from designer import services
 from designer.models import Activity, Execution, HistoryEvent, StateMachine, StateMachineAlias, StateMachineVersion
+from engine import jsonata_checks
 
 ENCRYPTION = {"type": "AWS_OWNED_KEY"}
 
@@ -168,61 +168,14 @@ def history_event(event: HistoryEvent, *, include_data: bool = True) -> dict:
 
 # ─── variableReferences ──────────────────────────────────────────────────────────────────────
 
-_JSONPATH_VARIABLE = re.compile(r"(?<![$\w])\$([A-Za-z_][A-Za-z0-9_]*)")
-_JSONATA_VARIABLE = re.compile(r"(?<![$\w])\$([A-Za-z_][A-Za-z0-9_]*)(?!\s*\()")
-_SUB_MACHINES = ("ItemProcessor", "Iterator")
-_LITERAL_FIELDS = ("Result", "Comment", "States", "Branches", "ItemProcessor", "Iterator")
-
-
-def _references_in(value, key: str, found: set[str], jsonata: bool) -> None:
-    if isinstance(value, dict):
-        for child_key, child in value.items():
-            if child_key in _LITERAL_FIELDS:
-                continue
-            _references_in(child, child_key, found, jsonata)
-    elif isinstance(value, list):
-        for item in value:
-            _references_in(item, key, found, jsonata)
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.startswith("{%") and text.endswith("%}"):
-            found.update(n for n in _JSONATA_VARIABLE.findall(text) if n != "states")
-        elif not jsonata and (key.endswith(".$") or key.endswith("Path") or key == "Variable"):
-            found.update(_JSONPATH_VARIABLE.findall(text))
-
-
-def _walk_states(machine: dict, inherited_language: str, out: dict) -> None:
-    language = machine.get("QueryLanguage", inherited_language)
-    states = machine.get("States")
-    if not isinstance(states, dict):
-        return
-    for name, state in states.items():
-        if not isinstance(state, dict):
-            continue
-        state_language = state.get("QueryLanguage", language)
-        found: set[str] = set()
-        _references_in(state, "", found, state_language == "JSONata")
-        if found:
-            out[name] = sorted(found)
-        for key in _SUB_MACHINES:
-            if isinstance(state.get(key), dict):
-                _walk_states(state[key], state_language, out)
-        for branch in state.get("Branches") or []:
-            if isinstance(branch, dict):
-                _walk_states(branch, state_language, out)
-
 
 def variable_references(definition: str) -> dict[str, list[str]]:
-    """AWS's `variableReferences`: per state name, the workflow variables the state reads."""
+    """AWS's `variableReferences` of a stored definition (the engine's reading of it)."""
     try:
         document = json.loads(definition)
     except ValueError:
         return {}
-    if not isinstance(document, dict):
-        return {}
-    out: dict[str, list[str]] = {}
-    _walk_states(document, "JSONPath", out)
-    return out
+    return jsonata_checks.variable_references(document)
 
 
 # ─── map runs ────────────────────────────────────────────────────────────────────────────────
