@@ -24,8 +24,7 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT = 60.0
+from tests.e2e.live_server import REPO_ROOT, LiveServer, end_process
 
 FUNCTIONS_MODULE = "tests.designer.runtime_functions"
 ROLE = "arn:aws:iam::000000000000:role/test-role"
@@ -35,25 +34,11 @@ def _django_script(body: str) -> str:
     return "import django\ndjango.setup()\n" + body
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class RuntimeServer(LiveServer):
+    """The live server (tests/e2e/live_server.py) set up for the runtime: see the module doc."""
 
-
-class RuntimeServer:
     def __init__(self, workdir: Path, **env: str):
-        self.workdir = workdir
-        self.log_path = workdir / "server.log"
-        self.process: subprocess.Popen | None = None
-        self.url = ""
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-            "SECRET_KEY": secrets.token_urlsafe(32),
-            "DJANGO_SETTINGS_MODULE": "designer.settings",
-            "PYTHONUNBUFFERED": "1",
-        }
+        super().__init__(workdir)
         self.env.update({
             "STATECRAFT_LEASE_SECONDS": "3",
             "STATECRAFT_POLL_SECONDS": "0.5",
@@ -100,55 +85,10 @@ class RuntimeServer:
         self.workers.append(worker)
         return worker
 
-    def manage(self, *args: str) -> str:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=self.env,
-                                capture_output=True, text=True, timeout=120)
-        if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-        return result.stdout
-
-    def start(self) -> None:
-        """Migrate, then serve on a new free port (also after a kill: the same database)."""
-        self.manage("migrate", "--noinput", "-v", "0")
-        port = _free_port()
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "designer.asgi:application"],
-                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"the server did not start:\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return "(no log)"
-
     def stop(self) -> None:
         for worker in self.workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+            end_process(worker, timeout=15)
+        super().stop()
 
 
 def create_machine(sfn, name: str, definition: dict, type: str = "STANDARD") -> str:

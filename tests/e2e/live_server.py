@@ -2,7 +2,8 @@
 
 `LiveServer(workdir).start()` migrates a throw-away SQLite database in `workdir`, starts daphne on
 a free port and waits until it answers; `.stop()` ends it. The e2e fixtures use it
-(tests/e2e/conftest.py); any test that needs the whole server can import it from here.
+(tests/e2e/conftest.py) and the runtime tests' `RuntimeServer` (tests/designer/runtime_server.py) build
+on it; any test that needs the whole server can import it from here.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class LiveServer:
         return Credentials(username, password)
 
     def start(self) -> None:
+        """Migrate, then serve on a free port (after a kill too: the same database)."""
         self.manage("migrate", "--noinput", "-v", "0")
         # A port taken between choosing and binding it is rare; try a few before giving up.
         for _ in range(3):
@@ -103,24 +105,29 @@ class LiveServer:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.2)
-        self.stop()
+        end_process(self.process)
         return False
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        end_process(self.process)
 
     def log_tail(self, lines: int = 60) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except FileNotFoundError:
             return "(no log)"
+
+
+def end_process(process: subprocess.Popen | None, timeout: float = 10) -> None:
+    """End `process` if it still runs: SIGTERM, then SIGKILL after `timeout` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def _free_port() -> int:
