@@ -20,6 +20,7 @@ from designer import selectors, services
 from designer.aws_api import render
 from designer.examples import examples
 from designer.models import Execution, StateMachine
+from designer.resources.functions import function_names
 
 api = NinjaAPI(
     title="Statecraft studio API",
@@ -382,9 +383,10 @@ def templates(request):
 def functions(request):
     account = settings.STATECRAFT_ACCOUNT_ID
     region = settings.STATECRAFT_DEFAULT_REGION
+    # Both kinds the runtime can call: STATECRAFT_FUNCTIONS and @statecraft_function handlers.
     return [
         {"name": name, "resource": f"arn:aws:lambda:{region}:{account}:function:{name}"}
-        for name in getattr(settings, "STATECRAFT_FUNCTIONS", {})
+        for name in function_names()
     ]
 
 

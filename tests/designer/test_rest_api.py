@@ -161,9 +161,21 @@ def test_templates_come_from_the_examples_folder(client):
 
 def test_functions_list_the_configured_handlers(client, settings):
     settings.STATECRAFT_FUNCTIONS = {"greet": "x.y"}
-    assert client.get("/api/functions").json() == [
-        {"name": "greet", "resource": "arn:aws:lambda:us-east-1:000000000000:function:greet"}
-    ]
+    assert {"name": "greet", "resource": "arn:aws:lambda:us-east-1:000000000000:function:greet"} in (
+        client.get("/api/functions").json()
+    )
+
+
+def test_functions_list_the_decorated_handlers_too(client):
+    from designer.resources import functions
+
+    functions.statecraft_function("decorated-for-api")(lambda event: event)
+    try:
+        listed = client.get("/api/functions").json()
+    finally:
+        functions._registry.pop("decorated-for-api", None)
+    assert {"name": "decorated-for-api",
+            "resource": "arn:aws:lambda:us-east-1:000000000000:function:decorated-for-api"} in listed
 
 
 def test_start_list_get_stop_execution(client):
