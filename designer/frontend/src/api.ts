@@ -17,7 +17,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** One JSON request with the session's cookie and CSRF token; a non-2xx answer throws an ApiError with the server's detail. */
+export async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
   const response = await fetch(url, {
     method,
     credentials: "same-origin",

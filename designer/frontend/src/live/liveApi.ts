@@ -1,32 +1,10 @@
 // REST calls of the live view: the contract's executions endpoints (docs/architecture.md) and
 // the lookups of designer/api_live.py (/api/live/...).
-import { csrfToken } from "../api";
+import { call } from "../api";
 import type { HistoryEvent } from "./overlay";
 import type { ExecutionInfo } from "./store";
 
 const enc = encodeURIComponent;
-
-async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method,
-    credentials: "same-origin",
-    headers: {
-      Accept: "application/json",
-      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-      ...(method !== "GET" ? { "X-CSRFToken": csrfToken() } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let data: any;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = { detail: text.slice(0, 200) };
-  }
-  if (!response.ok) throw new Error(typeof data?.detail === "string" ? data.detail : `${response.status} ${response.statusText}`);
-  return data as T;
-}
 
 export const liveApi = {
   executionByName: (machine: string, name: string) => call<ExecutionInfo>("GET", `/api/live/machines/${enc(machine)}/executions/${enc(name)}`),
