@@ -1,13 +1,29 @@
 // Start an execution: JSON input checked as you type, recent inputs one click away, optional
-// name; on success, go to its live page.
-import { useState } from "react";
+// name; on success, go to its live page. The live pages and the editor (editor/StartExecutionDialog.tsx) use it.
+import { useEffect, useRef, useState } from "react";
 import { navigate } from "../router";
 import { executionPath, liveApi } from "./liveApi";
 import { recentInputs, rememberInput } from "./recentInputs";
 
-export function StartExecutionDialog({ machine, initialInput, onClose }: { machine: string; initialInput?: string; onClose: () => void }) {
+export function StartExecutionDialog({ machine, initialInput, suggestedInput, fallbackInput = "{}", beforeStart, onClose }: {
+  machine: string;
+  /** Shown first, before any recent input (Start again: the execution's own input). */
+  initialInput?: string;
+  /** Taken when it arrives unless the machine has recent inputs or the user has typed (an example's sample input). */
+  suggestedInput?: string;
+  /** The input when there is nothing better. */
+  fallbackInput?: string;
+  /** Runs before the execution starts (the editor saves unsaved changes first). */
+  beforeStart?: () => Promise<void>;
+  onClose: () => void;
+}) {
   const recent = recentInputs(machine);
-  const [input, setInput] = useState(initialInput ?? recent[0] ?? "{}");
+  const [input, setInput] = useState(initialInput ?? recent[0] ?? suggestedInput ?? fallbackInput);
+  const edited = useRef(false);
+  useEffect(() => {
+    if (suggestedInput === undefined || initialInput !== undefined || edited.current || recentInputs(machine).length) return;
+    setInput(suggestedInput);
+  }, [machine, initialInput, suggestedInput]);
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -17,11 +33,16 @@ export function StartExecutionDialog({ machine, initialInput, onClose }: { machi
   } catch (e) {
     parseError = (e as Error).message;
   }
+  const edit = (value: string) => {
+    edited.current = true;
+    setInput(value);
+  };
   const start = async () => {
     if (parseError) return;
     setBusy(true);
     setError(null);
     try {
+      await beforeStart?.();
       const execution = await liveApi.start(machine, JSON.parse(input), name.trim() || undefined);
       rememberInput(machine, input);
       navigate(executionPath(machine, execution.name));
@@ -39,7 +60,7 @@ export function StartExecutionDialog({ machine, initialInput, onClose }: { machi
         </label>
         {recent.length > 0 && (
           <label>Recent inputs
-            <select data-testid="recent-inputs" value="" onChange={(e) => e.target.value && setInput(e.target.value)}>
+            <select data-testid="recent-inputs" value="" onChange={(e) => e.target.value && edit(e.target.value)}>
               <option value="">Pick a recent input…</option>
               {recent.map((r, i) => <option key={i} value={r}>{r.replace(/\s+/g, " ").slice(0, 80)}</option>)}
             </select>
@@ -47,7 +68,7 @@ export function StartExecutionDialog({ machine, initialInput, onClose }: { machi
         )}
         <label>Input (JSON)
           <textarea data-testid="execution-input" className="json" rows={12} value={input} spellCheck={false}
-            aria-invalid={!!parseError} onChange={(e) => setInput(e.target.value)} />
+            aria-invalid={!!parseError} onChange={(e) => edit(e.target.value)} />
         </label>
         {parseError && <div className="field-error">Invalid JSON: {parseError}</div>}
         {error && <div className="field-error">{error}</div>}
