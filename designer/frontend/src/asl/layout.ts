@@ -33,7 +33,8 @@ const OPTIONS: Record<string, string> = {
   "elk.direction": "DOWN",
   "elk.padding": "[top=0,left=0,bottom=0,right=0]",
   "elk.spacing.nodeNode": "36",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "52",
+  // Room between layers for a rule's label above its target and the edge's turn above that.
+  "elk.layered.spacing.nodeNodeBetweenLayers": "64",
   "elk.layered.spacing.edgeNodeBetweenLayers": "20",
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
