@@ -1,6 +1,8 @@
 // Export the diagram as a standalone SVG (drawn from the graph, so it needs no DOM capture and
 // no fonts from the network) and as PNG (that SVG rasterised on a canvas).
 import type { Graph, GraphNode } from "../asl/graph";
+import { Position } from "@xyflow/react";
+import { edgeGeometry, handlePoint } from "../diagram/edgeGeometry";
 import { nodeDef } from "../nodes/registry";
 
 function esc(text: string): string {
@@ -33,6 +35,7 @@ export function graphToSvg(graph: Graph): string {
   if (!abs.size) { minX = minY = 0; maxX = maxY = 100; }
   const pad = 24;
   const parts: string[] = [];
+  const labels: string[] = [];
   const ordered = [...abs.values()].sort((a, b) => depth(a.n, abs) - depth(b.n, abs));
   for (const { x, y, n } of ordered) {
     if (n.data.kind === "group") {
@@ -53,21 +56,22 @@ export function graphToSvg(graph: Graph): string {
     const s = abs.get(e.source);
     const t = abs.get(e.target);
     if (!s || !t) continue;
-    const sx = e.sourceHandle.startsWith("catch:") ? s.x + s.n.width : s.x + s.n.width / 2;
-    const sy = e.sourceHandle.startsWith("catch:") ? s.y + 24 : s.y + s.n.height;
-    const tx = t.x + t.n.width / 2;
-    const ty = t.y;
-    const my = (sy + ty) / 2;
-    const dash = e.data.kind === "catch" ? ` stroke-dasharray="6 4"` : "";
-    parts.push(`<path d="M${sx},${sy} C${sx},${my} ${tx},${my} ${tx},${ty}" fill="none" stroke="#5f6b7a" stroke-width="1.4"${dash} marker-end="url(#arrow)"/>`);
-    if (e.label) parts.push(`<text x="${(sx + tx) / 2}" y="${my}" font-size="10" text-anchor="middle" fill="#333" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(e.label)}</text>`);
+    const from = handlePoint(s.n, e.sourceHandle);
+    const { path, labelX, labelY } = edgeGeometry({
+      sourceX: s.x + from.x, sourceY: s.y + from.y, sourcePosition: from.position,
+      targetX: t.x + t.n.width / 2, targetY: t.y, targetPosition: Position.Top,
+    }, e.data.kind);
+    const colour = e.data.kind === "catch" ? "#c62828" : "#5f6b7a";
+    const dash = e.data.kind === "catch" ? ` stroke-dasharray="6 4"` : e.data.kind === "default" ? ` stroke-dasharray="2 3"` : "";
+    parts.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="1.4"${dash} marker-end="url(#arrow)"/>`);
+    if (e.label) labels.push(`<text x="${labelX}" y="${labelY + 3.5}" font-size="10" text-anchor="middle" fill="${e.data.kind === "catch" ? "#9b1020" : "#333"}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(e.label)}</text>`);
   }
   const w = maxX - minX + pad * 2;
   const h = maxY - minY + pad * 2;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="${minX - pad} ${minY - pad} ${w} ${h}" font-family="system-ui, sans-serif">`
     + `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5f6b7a"/></marker></defs>`
     + `<rect x="${minX - pad}" y="${minY - pad}" width="${w}" height="${h}" fill="#ffffff"/>`
-    + parts.join("") + `</svg>`;
+    + parts.join("") + labels.join("") + `</svg>`;
 }
 
 function depth(n: GraphNode, abs: Map<string, { n: GraphNode }>): number {
