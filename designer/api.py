@@ -19,7 +19,7 @@ from ninja.security import django_auth
 from designer import selectors, services
 from designer.aws_api import render
 from designer.examples import examples
-from designer.models import Execution, StateMachine
+from designer.models import Execution, ExecutionStatus, StateMachine
 from designer.resources.functions import function_names
 
 api = NinjaAPI(
@@ -406,8 +406,11 @@ def executions_start(request, name: str, payload: ExecutionStartIn):
     return Status(201, _execution(execution))
 
 
-@api.get("/machines/{name}/executions", response={200: list[ExecutionOut], 404: Error}, tags=["executions"])
+@api.get("/machines/{name}/executions", response={200: list[ExecutionOut], 400: Error, 404: Error}, tags=["executions"])
 def executions_list(request, name: str, status: str = "", search: str = "", limit: int = 100):
+    if status and status not in ExecutionStatus.values:
+        # A misspelt filter would otherwise list nothing, which reads as "no such executions".
+        raise services.ValidationException(f"status must be one of {', '.join(ExecutionStatus.values)}, not {status!r}")
     executions = selectors.execution_list(
         owner=request.user, machine=_get_machine(request, name), status=status or None, search=search
     ).select_related("revision")

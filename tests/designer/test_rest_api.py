@@ -193,6 +193,8 @@ def test_start_list_get_stop_execution(client):
     listed = client.get("/api/machines/m/executions").json()
     assert [e["name"] for e in listed] == ["run-1"]
     assert client.get("/api/machines/m/executions?status=SUCCEEDED").json() == []
+    misspelt = client.get("/api/machines/m/executions?status=SUCEEDED")
+    assert misspelt.status_code == 400 and "SUCCEEDED" in misspelt.json()["detail"]
     got = client.get(f"/api/executions/{execution['id']}").json()
     assert got["id"] == execution["id"]
     stopped = post(client, f"/api/executions/{execution['id']}/stop", {"error": "E", "cause": "C"}).json()
