@@ -152,6 +152,13 @@ def test_code_view_edits_drive_the_graph_and_bad_text_is_kept(logged_in_page, st
     page.get_by_test_id("inspector").locator('[data-field="Comment"]').fill("done")
     expect(code).to_contain_text("oops")
 
+    # Nor does closing the code view: it opens again with the same text, still marked.
+    page.get_by_test_id("toggle-code").click()
+    expect(code).to_have_count(0)
+    page.get_by_test_id("toggle-code").click()
+    expect(code).to_contain_text("oops")
+    expect(code.locator(".code-error")).to_be_visible()
+
     # Graph edits flow into valid text: fix the text, then rename in the inspector.
     code.locator(".cm-content").click()
     page.keyboard.press("Control+a")

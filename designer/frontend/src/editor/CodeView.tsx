@@ -61,11 +61,13 @@ export function CodeView({ format }: { format: Format }) {
     } catch (e) {
       const msg = (e as Error).message.split("\n")[0];
       errorRef.current = msg;
+      useEditor.setState({ codeDraft: { text, format: formatRef.current } });
       setError(msg);
       view.current?.dispatch({ effects: markError.of(errorLineOf(e, text)) });
       return;
     }
     errorRef.current = null;
+    if (useEditor.getState().codeDraft) useEditor.setState({ codeDraft: null });
     setError(null);
     view.current?.dispatch({ effects: markError.of(null) });
     const current = useEditor.getState().doc;
@@ -76,10 +78,13 @@ export function CodeView({ format }: { format: Format }) {
 
   useEffect(() => {
     if (!host.current) return;
+    // Text that did not parse when the view was closed comes back as it was, still marked.
+    const draft = useEditor.getState().codeDraft;
+    const restored = draft && draft.format === format ? draft.text : null;
     const v = new EditorView({
       parent: host.current,
       state: EditorState.create({
-        doc: stringify(useEditor.getState().doc, format),
+        doc: restored ?? stringify(useEditor.getState().doc, format),
         extensions: [
           lineNumbers(), foldGutter(), history(), bracketMatching(), highlightActiveLine(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
@@ -93,6 +98,7 @@ export function CodeView({ format }: { format: Format }) {
     });
     view.current = v;
     (host.current as any).cmView = v;
+    if (restored !== null) onText(restored);
     return () => v.destroy();
     // Created once; format and document changes are pushed in by the effects below.
     // eslint-disable-next-line react-hooks/exhaustive-deps

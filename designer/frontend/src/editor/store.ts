@@ -33,6 +33,8 @@ export interface EditorState {
   revision?: number;
   /** The last ELK layout and the structure it belongs to; saved so reopening needs no layout run. */
   autoLayout: { key: string; positions: Positions } | null;
+  /** Code-view text that does not parse, kept while the code view is closed so it is not lost. */
+  codeDraft: { text: string; format: string } | null;
 
   load: (name: string | null, doc: Machine, positions?: Positions, revision?: number, autoLayout?: { key: string; positions: Positions } | null) => void;
   apply: (gesture: (doc: Machine) => Machine, options?: { key?: string; select?: string[]; positions?: (p: Positions) => Positions }) => void;
@@ -58,9 +60,10 @@ export const useEditor = create<EditorState>((set, get) => ({
   diagnostics: [],
   dirty: false,
   autoLayout: null,
+  codeDraft: null,
 
   load: (name, doc, positions = {}, revision, autoLayout = null) =>
-    set({ name, doc, positions, past: [], future: [], selection: [], diagnostics: [], dirty: false, lastKey: undefined, revision, focusField: undefined, autoLayout }),
+    set({ name, doc, positions, past: [], future: [], selection: [], diagnostics: [], dirty: false, lastKey: undefined, revision, focusField: undefined, autoLayout, codeDraft: null }),
 
   apply: (gesture, options = {}) => {
     const { doc, positions, past, lastKey, lastAt } = get();
