@@ -42,7 +42,18 @@ async def _parallel_attempt(ex: Any, state: ParallelState, raw: Any, frame: Fram
         for key, output in resumed["done"].items():
             done[int(key)] = output
             frames[int(key)].prev = resumed["branch_prev"][key]
+        for key, prev in (resumed.get("running") or {}).items():
+            # In flight when the checkpoint was taken: the branch runs again from its start
+            # (at-least-once), its first event linking to the last one it had recorded.
+            frames[int(key)].prev = prev
     failed: list[int] = []
+    todo = [i for i in range(len(frames)) if i not in done]
+    if nested is not None:
+        def live() -> dict:
+            finished = nested["done"]
+            return {**nested, "prev": frame.prev, "done": dict(finished), "branch_prev": dict(nested["branch_prev"]),
+                    "running": {str(i): frames[i].prev for i in todo if str(i) not in finished}}
+        ex.live_nested = live
 
     async def branch(i: int) -> Any:
         if i in done:
@@ -58,7 +69,6 @@ async def _parallel_attempt(ex: Any, state: ParallelState, raw: Any, frame: Fram
             ex.save_nested(nested)
         return result
 
-    todo = [i for i in range(len(frames)) if i not in done]
     try:
         if len(todo) == 1:
             outputs = [await branch(todo[0])]
@@ -84,6 +94,11 @@ async def _parallel_attempt(ex: Any, state: ParallelState, raw: Any, frame: Fram
 # `ex.nested` and checkpointed, so a resumed execution re-enters the state (without repeating
 # its Entered/Started events) and runs only what had not finished.  Deeper levels restart with
 # their top-level branch or iteration, as a Task in flight does.
+#
+# `ex.live_nested()` builds the record exactly as it stands at any await, with the branches or
+# inline iterations in flight under `running` (index → the last event they recorded): such a
+# branch or iteration runs again from its start, at-least-once, linking to that event, and a
+# resumed Map iteration does not record MapIterationStarted again.
 
 def take_resume(ex: Any, state: Any, frame: Frame) -> dict | None:
     """The saved progress of `state` if the execution resumes inside it (consumed once)."""
@@ -96,17 +111,24 @@ def take_resume(ex: Any, state: Any, frame: Frame) -> dict | None:
     return resume
 
 
-def begin_nested(ex: Any, state: Any, frame: Frame, resumed: dict | None) -> dict | None:
-    """Start recording progress inside a top-level Parallel/Map (None when nobody listens)."""
+def begin_nested(ex: Any, state: Any, frame: Frame, resumed: dict | None, live: Any = None,
+                 **extra: Any) -> dict | None:
+    """Start recording progress inside a top-level Parallel/Map (None when nobody listens).
+
+    `live()` builds the exact record at any moment (`ex.live_nested`, used by `checkpoint()`).
+    """
     if frame is not ex.top or ex.on_checkpoint is None:
         return None
     if resumed is not None:
-        nested = resumed
+        nested = {k: v for k, v in resumed.items() if k != "running"}
     else:
         nested = {"state": state.name, "entered": frame.entered, "entered_time": frame.entered_time.isoformat(),
                   "retry_count": frame.retry_count, "prev": frame.prev, "last_closing": 0,
                   "done": {}, "branch_prev": {}, "failures": 0}
+    nested.update(extra)
     ex.save_nested(nested)
+    if live is not None:
+        ex.live_nested = live
     return nested
 
 
@@ -217,6 +239,10 @@ class MapRun:
         self.done: set[int] = set()
         self.nested: dict | None = None
         self.saved = 0
+        # Inline iterations between their MapIterationStarted and closing event, by index.
+        self.active: dict[int, Frame] = {}
+        # Iterations in flight at the resumed checkpoint: index → the last event they recorded.
+        self.resumed_running: dict[int, int] = {}
         self.resumed = take_resume(ex, state, frame)
         if self.resumed is not None:
             for key, output in self.resumed["done"].items():
@@ -224,6 +250,15 @@ class MapRun:
                 self.done.add(int(key))
             self.failures = self.resumed["failures"]
             self.succeeded = len(self.done) - self.failures
+            self.resumed_running = {int(k): v for k, v in (self.resumed.get("running") or {}).items()}
+
+    def live(self) -> dict:
+        """The exact progress record now: finished iterations, links, and those in flight."""
+        nested, frame = self.nested, self.frame
+        return {**nested, "done": dict(nested["done"]), "branch_prev": {}, "failures": self.failures,
+                "prev": frame.prev, "last_closing": frame.last_closing,
+                "running": {**{str(i): prev for i, prev in self.resumed_running.items()},
+                            **{str(i): f.prev for i, f in self.active.items()}}}
 
     def record(self, index: int, output: Any) -> None:
         """Checkpoint a finished iteration of a top-level Map.
@@ -264,7 +299,14 @@ class MapRun:
         ex, state, frame = self.ex, self.state, self.frame
         processor = state.processor
         name = state.name
+        active = self.active
+        progress = ex.progress_interval is not None
         while not self.stopped and self.next_index < len(self.items):
+            if progress:
+                # Between iterations: let the server persist and publish what happened so far.
+                await ex.progress_point()
+                if self.stopped or self.next_index >= len(self.items):
+                    break
             index = self.next_index
             self.next_index += 1
             if index in self.done:
@@ -272,14 +314,22 @@ class MapRun:
             item = self.item_input(index)
             if child_history is None:
                 history = frame.history
-                iteration = Frame(frame.prev, history, frame.variables.child())
-                history.link(iteration, "MapIterationStarted", "mapIterationStartedEventDetails",
-                             {"index": index, "name": name})
+                again = self.resumed_running.pop(index, None)
+                if again is not None:
+                    # In flight at the checkpoint we resumed from: its MapIterationStarted is
+                    # recorded; the iteration runs again from its StartAt (at-least-once).
+                    iteration = Frame(again, history, frame.variables.child())
+                else:
+                    iteration = Frame(frame.prev, history, frame.variables.child())
+                    history.link(iteration, "MapIterationStarted", "mapIterationStartedEventDetails",
+                                 {"index": index, "name": name})
+                active[index] = iteration
             else:
                 iteration = Frame(0, child_history)
             try:
                 self.results[index] = await ex.run_states(processor, processor.start_at, item, iteration)
             except StatesError as exc:
+                active.pop(index, None)
                 self.failures += 1
                 if child_history is None:
                     history.add("MapIterationFailed", iteration.prev, "mapIterationFailedEventDetails",
@@ -293,10 +343,12 @@ class MapRun:
                 self.record(index, None)
                 continue
             except asyncio.CancelledError:
+                active.pop(index, None)
                 if child_history is None:
                     history.add("MapIterationAborted", iteration.prev, "mapIterationAbortedEventDetails",
                                 {"index": index, "name": name})
                 raise
+            active.pop(index, None)
             self.succeeded += 1
             if child_history is None:
                 # AWS: MapIterationSucceeded links to the iteration's last event but the next
@@ -322,7 +374,7 @@ class MapRun:
         frame = self.frame
         if self.resumed is None:
             frame.last_closing = 0
-        self.nested = begin_nested(self.ex, self.state, frame, self.resumed)
+        self.nested = begin_nested(self.ex, self.state, frame, self.resumed, self.live)
         try:
             await self._run_workers(max_concurrency, None)
         except StatesError as exc:
@@ -347,9 +399,7 @@ class MapRun:
             f"arn:aws:states:{ex.region}:{ex.account}:mapRun:{ex.state_machine_name}/{label}:{uuid.uuid4()}")
         if self.resumed is None:
             history.link(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
-        self.nested = begin_nested(ex, state, frame, self.resumed)
-        if self.nested is not None:
-            self.nested["map_run_arn"] = arn  # a resumed run keeps the ARN its MapRunStarted gave
+        self.nested = begin_nested(ex, state, frame, self.resumed, self.live, map_run_arn=arn)
         child_history = History(None, ex.clock.now, 1 << 62, keep=False)
         try:
             await self._run_workers(max_concurrency, child_history)

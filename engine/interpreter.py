@@ -12,12 +12,20 @@ that point; `Interpreter(..., checkpoint=cp)` continues from there without re-ru
 states (a state that was in flight, such as a Task, runs again from its Entered event).
 Inside a top-level Parallel or Map, every finished branch or iteration is checkpointed too
 (`nested`), and a resumed execution runs only the unfinished ones (engine.branches).
+
+Progress points: with `progress_interval=seconds`, a Map's iterations and a Parallel's branches
+let the event loop run (`await asyncio.sleep(0)`) at most that often, even when every state in
+them is synchronous, so that a server can persist and publish the events so far while a long
+Map runs.  `checkpoint()` is exact at every point where the interpreter awaits: inside a
+top-level Parallel or Map it lists the branches/iterations finished so far and those in flight
+(`running`), so it agrees with every event emitted up to that point.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -73,6 +81,7 @@ class Interpreter:
         state_machine_arn: str | None = None,
         execution_arn: str | None = None,
         variables: dict | None = None,
+        progress_interval: float | None = None,
     ):
         self.machine: StateMachine = load(definition)
         self.clock = clock or SystemClock()
@@ -90,6 +99,12 @@ class Interpreter:
         # Progress inside the top-level Parallel or Map state in flight (engine.branches), and
         # the progress to resume from.
         self.nested: dict | None = None
+        # Builds an exact copy of `nested` as it stands (set by engine.branches while it runs).
+        self.live_nested: Callable[[], dict] | None = None
+        # Seconds of wall time between progress points (None: never yield only for progress).
+        self.progress_interval = progress_interval
+        self._progress_at = 0.0
+        self._progress_gate: asyncio.Event | None = None
         self.resume_nested: dict | None = checkpoint.get("nested") if checkpoint else None
         if checkpoint is not None:
             meta = checkpoint["execution"]
@@ -214,8 +229,33 @@ class Interpreter:
 
     # -- checkpoints ------------------------------------------------------------------------
 
+    async def progress_point(self) -> None:
+        """Run `progress()` if `progress_interval` has passed since the last progress point.
+
+        Every branch or iteration that reaches a progress point while one is under way waits for
+        it to end: otherwise the loop would run the other 39 workers of a Map, each for a whole
+        interval, before whatever else was waiting (a server's flusher).
+        """
+        gate = self._progress_gate
+        if gate is not None and not gate.is_set():
+            await gate.wait()
+            return
+        if time.monotonic() < self._progress_at:
+            return
+        gate = self._progress_gate = asyncio.Event()
+        try:
+            await self.progress()
+        finally:
+            gate.set()
+            self._progress_at = time.monotonic() + self.progress_interval
+
+    async def progress(self) -> None:
+        """A progress point: let the event loop run once.  A server may also wait for its writes."""
+        await asyncio.sleep(0)
+
     def checkpoint(self) -> dict:
         """Where the execution stands, as JSON-serialisable values (see the module docstring)."""
+        live = self.live_nested
         return {
             "version": CHECKPOINT_VERSION,
             "execution": {
@@ -229,7 +269,7 @@ class Interpreter:
             "input": self.current_input,
             "last_event_id": self.history.last_id,
             "prev": self.top.prev,
-            "nested": self.nested,
+            "nested": live() if live is not None else self.nested,
             "variables": self.top.variables.to_checkpoint(),
             **({"map_runs": self.map_runs} if self.map_runs else {}),
         }
@@ -412,6 +452,7 @@ class Interpreter:
             frame.prev = history.add(state.exited_event, frame.prev, STATE_EXITED, details)
             if name is None:
                 if is_top:
+                    self.live_nested = None
                     self.output_text = text
                     self.current_input = value
                     self.next_state = None
@@ -419,7 +460,7 @@ class Interpreter:
                 return value
             if is_top:
                 self.next_state, self.current_input = name, value
-                self.nested = None
+                self.nested = self.live_nested = None
                 if on_checkpoint is not None:
                     on_checkpoint(self.checkpoint())
 
