@@ -3,6 +3,14 @@
 - Standard executions: claimed with a database lease, run by a `DurableInterpreter`; whenever
   the interpreter awaits, a flusher writes the events emitted since the last write together with
   a checkpoint in one transaction (`store.save_step`), and the end writes the final status.
+  The checkpoint is exact at every await (engine.interpreter), so the pair always agrees.
+  Inside a Parallel or Map the engine also awaits at progress points (every PROGRESS_SECONDS of
+  wall time, even when every state in it is synchronous), so a long Map's events reach the
+  database and the live view while it runs. There, writes are spaced at least
+  PROGRESS_WRITE_SECONDS apart (more when building the checkpoint, which carries every finished
+  iteration's output, gets slow), and the engine waits at a progress point while more than
+  PROGRESS_BACKLOG events wait to be written: an execution runs no further ahead of its
+  durable history than that, and a watcher sees a 5,000-item Map advance in steps.
   A reaper claims RUNNING executions whose lease is empty or expired (at startup too) and
   resumes them from their checkpoint; leases are renewed while running.
 - Express executions run in memory: StartSyncExecution returns the result; an asynchronous
@@ -40,6 +48,11 @@ from engine.ports import Cancellation
 logger = logging.getLogger(__name__)
 
 REAPER_BATCH = 50
+# Inside a Parallel/Map: how often the engine lets the flusher run, and the least time between
+# two writes (STATECRAFT_PROGRESS_SECONDS sets the latter).
+PROGRESS_SECONDS = 0.01
+PROGRESS_WRITE_SECONDS = 0.1
+PROGRESS_BACKLOG = 2000
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -90,6 +103,7 @@ class Runtime:
         self.background = background  # False: no reaper, renewer or wake-ups (StartSyncExecution only)
         # The reaper leaves executions to other workers beyond this many at once in this process.
         self.max_running = int(_setting("STATECRAFT_MAX_RUNNING", 2000))
+        self.progress_write_seconds = float(_setting("STATECRAFT_PROGRESS_SECONDS", PROGRESS_WRITE_SECONDS))
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -321,6 +335,9 @@ class Runtime:
             anchor.pop("redrive", None)
             if (anchor.get("nested") or {}).get(FLIGHT):
                 anchor["nested"] = None  # the failed Task runs again from its Entered event
+            elif anchor.get("nested"):
+                # Iterations/branches in flight then were aborted since: they start afresh.
+                anchor["nested"].pop("running", None)
             # A Parallel/Map record stays: only its failed or unfinished branches and iterations run.
             anchor["status"] = "RUNNING"
             anchor["execution"]["redrive_count"] = record.redrive_count
@@ -365,6 +382,7 @@ class Runtime:
             extra_checkpoint={"test_case": test_case} if test_case else None,
             # AWS: a redriven execution gets its TimeoutSeconds anew; a resumed one keeps counting.
             timeout_from=record.start_date if resume is not None and not pre_events else None,
+            progress_interval=PROGRESS_SECONDS,
         )
         interpreter_ref.append(interpreter)
         if resume is None:
@@ -381,16 +399,45 @@ class Runtime:
         if pre_events:
             dirty.set()
 
+        loop = self.loop
+        written = asyncio.Event()
+
+        async def progress_wait() -> None:
+            while len(sink.events) > PROGRESS_BACKLOG and not run.lost and not run.cancellation.cancelled:
+                written.clear()
+                await written.wait()
+
+        interpreter.progress_wait = progress_wait
+
         async def flusher() -> None:
+            try:
+                await flush_loop()
+            finally:
+                written.set()  # never leave the engine waiting on a flusher that has gone
+
+        async def flush_loop() -> None:
+            next_write = 0.0
             while True:
                 await dirty.wait()
+                if interpreter.nested is not None:
+                    # Inside a Parallel/Map: its checkpoint grows with each finished iteration.
+                    delay = next_write - loop.time()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
                 dirty.clear()
                 async with write_lock:
                     if not sink.events or run.lost or run.cancellation.cancelled:
                         continue
+                    began = loop.time()
+                    # Taken together, with no await between: the checkpoint describes exactly
+                    # the point after the last of these events.
                     events = sink.drain()
                     cp = interpreter.flight_checkpoint()
+                    # Copying the checkpoint stands for the cost of encoding it in the write too.
+                    build = loop.time() - began
                     ok = await self.db(store.save_step, record.id, self.owner, events, cp, self.lease_seconds)
+                    next_write = began + max(self.progress_write_seconds, 4 * build)
+                written.set()
                 if not ok:
                     run.lost = True
                     run.cancel()

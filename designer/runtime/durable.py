@@ -13,6 +13,10 @@ the same shape for the top-level state in flight when it is not a Parallel or Ma
   with Seconds/SecondsPath only waits for what is left of Entered time + seconds.
 It is valid at any point where the interpreter awaits: at such a point the top-level state
 `next_state` has been entered (`top.entered`) and has not exited.
+
+Inside a top-level Parallel or Map the engine's own record is exact at every await (finished and
+in-flight branches/iterations, engine.branches), and its progress points await `progress()`:
+here that also waits for the runtime's writes (`progress_wait`) when too many events are pending.
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ class DurableInterpreter(Interpreter):
             machine = copy.copy(self.machine)
             machine.timeout_seconds = max(0.0, self.machine.timeout_seconds - elapsed)
             self.machine = machine
+        # Awaited at each progress point inside a Parallel/Map (set by the runtime: it waits
+        # while too many events wait to be written, so the database and the live view keep up).
+        self.progress_wait = None
         flight = (checkpoint or {}).get("nested")
         self.resumed_flight = flight if flight and flight.get(FLIGHT) else None
         if self.resumed_flight is not None:
@@ -86,6 +93,11 @@ class DurableInterpreter(Interpreter):
                 "prev": self.top.prev, "token": self.top.task_token,
             }
         return cp
+
+    async def progress(self) -> None:
+        await super().progress()
+        if self.progress_wait is not None:
+            await self.progress_wait()
 
     async def sleep(self, seconds: float) -> None:
         name = self.in_flight()

@@ -492,3 +492,33 @@ def test_two_activities_in_a_row_are_each_served_from_their_own_activity(sfn):
         sfn.send_task_success(taskToken=task["taskToken"], output=json.dumps({"step": step}))
     described = wait_done(sfn, execution)
     assert described["status"] == "SUCCEEDED" and json.loads(described["output"]) == {"step": 2}
+
+
+def test_a_long_synchronous_map_stores_its_progress_while_it_runs(server, sfn):
+    """Pass-only iterations never await, yet their events reach the database (and so the live
+    view and DescribeMapRun) every ~0.1 s while the Map runs, not in one burst at its end."""
+    import contextlib
+    import sqlite3
+
+    items = 5000  # 4 events per item: the history stays under AWS's 25,000
+    arn = create_machine(sfn, f"m-{uuid.uuid4().hex[:10]}", {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}})
+    execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps(list(range(items))))["executionArn"]
+    seen: set[int] = set()
+    query = ("SELECT count(*), max(e.status) FROM designer_historyevent h JOIN designer_execution e "
+             "ON e.id = h.execution_id WHERE e.arn = ? AND h.type = 'MapIterationSucceeded'")
+    deadline = time.monotonic() + 60
+    with contextlib.closing(sqlite3.connect(server.workdir / "db.sqlite3", timeout=5)) as con:
+        while time.monotonic() < deadline:
+            count, status = con.execute(query, (execution,)).fetchone()
+            if status not in (None, "RUNNING"):
+                break
+            seen.add(count)
+            time.sleep(0.005)
+    described = wait_done(sfn, execution, 60)
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"))
+    assert len({n for n in seen if 0 < n < items}) >= 1, sorted(seen)
+    events = history(sfn, execution)
+    assert_history_intact(events)
+    assert sum(e["type"] == "MapIterationSucceeded" for e in events) == items
