@@ -22,8 +22,9 @@ export function diffLines(before: string, after: string): DiffLine[] {
   let j = 0;
   while (i < am.length || j < bm.length) {
     if (i < am.length && j < bm.length && am[i] === bm[j]) { out.push({ op: " ", text: am[i] }); i++; j++; }
-    else if (j < bm.length && (i === am.length || lcs[i][j + 1] >= lcs[i + 1][j])) { out.push({ op: "+", text: bm[j] }); j++; }
-    else { out.push({ op: "-", text: am[i] }); i++; }
+    // A changed line reads as diffs print it: the old line (-) first, then the new one (+).
+    else if (i < am.length && (j === bm.length || lcs[i + 1][j] >= lcs[i][j + 1])) { out.push({ op: "-", text: am[i] }); i++; }
+    else { out.push({ op: "+", text: bm[j] }); j++; }
   }
   return out.concat(a.slice(a.length - tail).map((text) => ({ op: " " as const, text })));
 }

@@ -8,7 +8,7 @@ export const failNode = defineNode({
   description: "Stop and fail with an error",
   color: "#c62828",
   icon: "Fail",
-  defaults: () => ({ Type: "Fail", Error: "Failed", Cause: "" }),
+  defaults: () => ({ Type: "Fail", Error: "Failed" }),
   subtitle: (s) => (s.Error ? `Error: ${s.Error}` : "Fail"),
   io: {},
   transitions: "none",
