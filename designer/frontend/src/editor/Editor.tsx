@@ -59,6 +59,10 @@ function isTyping(target: EventTarget | null): boolean {
   return !!el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
 }
 
+// Fit the machine beside the zoom controls (bottom left) and the minimap (bottom right), not
+// under them: fitted edge to edge, the minimap covered the states at the bottom right.
+const FIT_PADDING = { top: "32px", bottom: "32px", left: "56px", right: "184px" } as const;
+
 function EditorBody() {
   const doc = useEditor((s) => s.doc);
   const positions = useEditor((s) => s.positions);
@@ -95,7 +99,7 @@ function EditorBody() {
     requestAnimationFrame(() => {
       // A big machine fitted whole is unreadable: show its beginning instead.
       const top = graph.nodes.filter((n) => !n.parentId).slice(0, 14).map((n) => ({ id: n.id }));
-      flow.fitView(graph.nodes.length > 60 ? { nodes: top, padding: 0.2, maxZoom: 1 } : { padding: 0.15, maxZoom: 1.1 });
+      flow.fitView(graph.nodes.length > 60 ? { nodes: top, padding: FIT_PADDING, maxZoom: 1 } : { padding: FIT_PADDING, maxZoom: 1.1 });
       if (first) performance.mark("statecraft:interactive");
       if (auto.ready) performance.mark("statecraft:layout-ready");
     });
