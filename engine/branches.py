@@ -364,6 +364,8 @@ class MapRun:
         if child_history is not None:
             limit = max_concurrency if max_concurrency and max_concurrency > 0 else 1000
         workers = min(limit, len(self.items))
+        if self.ex.progress_interval is not None:
+            self.ex.defer_progress()
         if workers <= 1:
             if self.items:
                 await self.worker(child_history)

@@ -249,6 +249,10 @@ class Interpreter:
             gate.set()
             self._progress_at = time.monotonic() + self.progress_interval
 
+    def defer_progress(self) -> None:
+        """No progress point before a full interval from now (a Map starting: a small one needs none)."""
+        self._progress_at = max(self._progress_at, time.monotonic() + self.progress_interval)
+
     async def progress(self) -> None:
         """A progress point: let the event loop run once.  A server may also wait for its writes."""
         await asyncio.sleep(0)
