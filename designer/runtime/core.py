@@ -6,9 +6,9 @@
   The checkpoint is exact at every await (engine.interpreter), so the pair always agrees.
   Inside a Parallel or Map the engine also awaits at progress points (every PROGRESS_SECONDS of
   wall time, even when every state in it is synchronous), so a long Map's events reach the
-  database and the live view while it runs. There, writes are spaced at least
-  PROGRESS_WRITE_SECONDS apart (more when building the checkpoint, which carries every finished
-  iteration's output, gets slow), and the engine waits at a progress point while more than
+  database and the live view while it runs. Once PROGRESS_BIG iterations have finished, writes
+  are spaced at least PROGRESS_WRITE_SECONDS apart (more when building the checkpoint, which
+  carries every finished iteration's output, gets slow), and the engine waits at a progress point while more than
   PROGRESS_BACKLOG events wait to be written: an execution runs no further ahead of its
   durable history than that, and a watcher sees a 5,000-item Map advance in steps.
   A reaper claims RUNNING executions whose lease is empty or expired (at startup too) and
@@ -53,6 +53,7 @@ REAPER_BATCH = 50
 PROGRESS_SECONDS = 0.01
 PROGRESS_WRITE_SECONDS = 0.1
 PROGRESS_BACKLOG = 2000
+PROGRESS_BIG = 100  # finished branches/iterations from which writes are spaced
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -435,8 +436,9 @@ class Runtime:
                     cp = interpreter.flight_checkpoint()
                     # Copying the checkpoint stands for the cost of encoding it in the write too.
                     build = loop.time() - began
+                    big = len((cp.get("nested") or {}).get("done") or ()) >= PROGRESS_BIG
                     ok = await self.db(store.save_step, record.id, self.owner, events, cp, self.lease_seconds)
-                    next_write = began + max(self.progress_write_seconds, 4 * build)
+                    next_write = began + max(self.progress_write_seconds if big else 0.0, 4 * build)
                 written.set()
                 if not ok:
                     run.lost = True

@@ -114,6 +114,10 @@ def test_in_flight_task_runs_again_activity_keeps_its_token_and_map_resumes_unfi
     while time.monotonic() < deadline and len((tmp_path / "calls-count.log").read_text().splitlines()
                                               if (tmp_path / "calls-count.log").exists() else []) < 2:
         time.sleep(0.1)
+    # ... and the two short iterations are recorded as finished (stored with their checkpoint).
+    while time.monotonic() < deadline and sum(
+            e["type"] == "MapIterationSucceeded" for e in history(sfn, map_run)) < 2:
+        time.sleep(0.05)
     server.kill()
 
     server.start()

@@ -88,6 +88,11 @@ def test_a_killed_worker_loses_its_executions_to_the_other(cluster):
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and len(_calls(cluster)) < 10:
         time.sleep(0.1)
+    # Each Task's end is stored (the Wait after it entered), not only called: a Task whose result
+    # died with the worker would rightly run again (at-least-once).
+    while time.monotonic() < deadline and not all(
+            any(e["type"] == "WaitStateEntered" for e in history(sfn, x)) for x in executions):
+        time.sleep(0.1)
     victim = cluster.workers[0]
     victim.kill()  # SIGKILL: its leases are left to expire
     victim.wait(10)
