@@ -413,7 +413,7 @@ def map_bench(api: Api, port: int, session: str, items: int, browser: bool) -> N
     if record.progress:
         # How the watcher's count of finished iterations advanced while the execution ran.
         steps = [(at - started, n) for at, n in record.progress]
-        shown = steps if len(steps) <= 12 else steps[: 6] + steps[-6:]
+        shown = steps if len(steps) <= 12 else [steps[round(i * (len(steps) - 1) / 11)] for i in range(12)]
         print(
             f"  finished iterations as the watcher saw them ({len(steps)} updates): "
             + ", ".join(f"{n} at {at:.2f} s" for at, n in shown)
