@@ -71,6 +71,9 @@ def test_build_a_machine_from_an_empty_canvas_save_and_reload(logged_in_page, st
     inspector.locator('[data-field="Seconds"]').fill("3")
     state(page, "Task").click()
     name = inspector.locator('[data-field="Name"]')
+    # Every inspector has a Name field: wait for Task's, or the fill can land in Wait's just
+    # before the inspector switches (seen under load in a full make test run).
+    expect(name).to_have_value("Task")
     name.fill("Validate")
     name.press("Enter")
     expect(state(page, "Validate")).to_be_visible()
