@@ -4,7 +4,7 @@
 // not change, so the diagram re-renders only the nodes that did.
 import { ReactFlowProvider } from "@xyflow/react";
 import { useMemo, useRef } from "react";
-import { aslToGraph } from "../asl/graph";
+import { aslToGraph, mergePositions } from "../asl/graph";
 import type { Machine, Positions } from "../asl/types";
 import { Diagram } from "../diagram/Diagram";
 import type { NodeOverlay, Overlay as DiagramOverlay } from "../diagram/overlay";
@@ -18,6 +18,11 @@ export interface DiagramStatus {
   iterations: OverlayResult["iterations"];
 }
 
+/** The execution page's graph: positions merged as the editor merges them, so markers follow placed states. */
+export function executionGraph(definition: Machine, auto: Positions, positions: Positions) {
+  return aslToGraph(definition, mergePositions(definition, auto, positions));
+}
+
 export function ExecutionDiagram({ definition, positions, status, selected, onSelect }: {
   definition: Machine;
   positions: Positions;
@@ -26,7 +31,7 @@ export function ExecutionDiagram({ definition, positions, status, selected, onSe
   onSelect: (name: string | null) => void;
 }) {
   const auto = useAutoLayout(definition);
-  const graph = useMemo(() => aslToGraph(definition, { ...auto.positions, ...positions }), [definition, auto.positions, positions]);
+  const graph = useMemo(() => executionGraph(definition, auto.positions, positions), [definition, auto.positions, positions]);
   const cache = useRef(new Map<string, NodeOverlay>());
 
   const overlay = useMemo(() => {
