@@ -2,7 +2,7 @@
 // execution page (readOnly, with a status overlay). It owns no document state: gestures are
 // reported through callbacks and the parent turns them into document operations.
 import { Background, Controls, MarkerType, MiniMap, ReactFlow } from "@xyflow/react";
-import type { Connection, Edge, EdgeChange, Node, NodeChange, OnDelete } from "@xyflow/react";
+import type { Connection, Edge, EdgeChange, FitViewOptions, Node, NodeChange, OnDelete } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import type { Graph, GraphEdge, GraphNode } from "../asl/graph";
@@ -17,6 +17,7 @@ const edgeTypes = { asl: AslEdge };
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#5f6b7a" } };
 
 export interface DiagramProps {
+  fitViewOptions?: FitViewOptions;
   graph: Graph;
   overlay?: Overlay;
   readOnly?: boolean;
@@ -48,7 +49,7 @@ function sameNode(a: GraphNode, b: GraphNode): boolean {
     && a.data.isStartAt === b.data.isStartAt && a.data.handles.join() === b.data.handles.join();
 }
 
-export function Diagram({ graph, overlay, readOnly, selection = [], onSelectionChange, onNodeMoved, onConnect, onReconnect, onDelete, onNodeDoubleClick, onEdgeSelectionChange, deleteKeys = true, children }: DiagramProps) {
+export function Diagram({ graph, overlay, readOnly, selection = [], onSelectionChange, onNodeMoved, onConnect, onReconnect, onDelete, onNodeDoubleClick, onEdgeSelectionChange, deleteKeys = true, fitViewOptions, children }: DiagramProps) {
   const cache = useRef(new Map<string, Cached>());
   const edgeCache = useRef(new Map<string, { base: GraphEdge; selected: boolean; out: Edge }>());
   const [drag, setDrag] = useState<Record<string, XY>>({});
@@ -194,6 +195,7 @@ export function Diagram({ graph, overlay, readOnly, selection = [], onSelectionC
       onlyRenderVisibleElements={graph.nodes.length > 300}
       proOptions={{ hideAttribution: true }}
       fitView
+      fitViewOptions={fitViewOptions}
     >
       <Background gap={16} size={1} color="#d5dae1" />
       <Controls showInteractive={false} />

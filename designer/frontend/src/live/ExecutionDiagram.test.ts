@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 import type { Machine } from "../asl/types";
-import { executionGraph } from "./ExecutionDiagram";
+import { EXEC_FIT, executionGraph } from "./ExecutionDiagram";
 
 describe("executionGraph", () => {
   it("puts the Start marker above a start state the user placed, as the editor does", () => {
@@ -11,5 +11,12 @@ describe("executionGraph", () => {
     const start = graph.nodes.find((n) => n.id === "__start");
     expect(start?.position.y).toBeLessThan(500);
     expect(start?.position.x).toBe(400 + 100 - 36);
+  });
+});
+
+describe("EXEC_FIT", () => {
+  it("clears the legend at the top and caps the zoom as the editor does", () => {
+    expect(parseInt(EXEC_FIT.padding.top, 10)).toBeGreaterThanOrEqual(64);
+    expect(EXEC_FIT.maxZoom).toBe(1.1);
   });
 });

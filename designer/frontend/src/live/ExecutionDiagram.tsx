@@ -23,6 +23,9 @@ export function executionGraph(definition: Machine, auto: Positions, positions: 
   return aslToGraph(definition, mergePositions(definition, auto, positions));
 }
 
+/** Fit as the editor does, with the top padding clearing the legend (which may wrap to two rows). */
+export const EXEC_FIT = { padding: { top: "80px", bottom: "32px", left: "56px", right: "184px" }, maxZoom: 1.1 } as const;
+
 export function ExecutionDiagram({ definition, positions, status, selected, onSelect }: {
   definition: Machine;
   positions: Positions;
@@ -69,6 +72,7 @@ export function ExecutionDiagram({ definition, positions, status, selected, onSe
         graph={graph}
         overlay={overlay}
         readOnly
+        fitViewOptions={EXEC_FIT}
         selection={selection}
         onSelectionChange={(ids) => {
           const name = ids.map((id) => idToName.get(id)).find(Boolean);
