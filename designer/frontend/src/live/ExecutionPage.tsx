@@ -6,7 +6,7 @@ import type { Machine } from "../asl/types";
 import { Link } from "../router";
 import { ExecutionDiagram, Legend } from "./ExecutionDiagram";
 import type { DiagramStatus } from "./ExecutionDiagram";
-import { duration, EXECUTION_DONE, pretty, REDRIVABLE, time } from "./format";
+import { duration, EXECUTION_DONE, expressNote, pretty, REDRIVABLE, time } from "./format";
 import { HistoryTable } from "./HistoryTable";
 import { executionsPath, liveApi } from "./liveApi";
 import { collectStates } from "./overlay";
@@ -133,6 +133,7 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
         <Link to={`/machines/${encodeURIComponent(machine)}`} className="button">Edit machine</Link>
       </div>
       {actionError && <div className="field-error exec-action-error">{actionError}</div>}
+      {expressNote(execution.type) && <div className="exec-express-note muted" data-testid="express-note">{expressNote(execution.type)}</div>}
       {execution.error && <div className="exec-error-banner"><strong>{execution.error}</strong> {execution.cause}</div>}
       <div className="exec-body">
         <div className="exec-canvas">
