@@ -57,6 +57,6 @@ export const REDRIVABLE = new Set(["FAILED", "TIMED_OUT", "ABORTED"]);
 /** Express executions keep no history (as on AWS); the page says so instead of showing "0 of 0 events". */
 export function expressNote(type: string | undefined): string | null {
   return type === "EXPRESS"
-    ? "Express executions keep no execution history (as on AWS): states are not coloured and no events are listed. The final status and output are shown above."
+    ? "Express executions keep no execution history (as on AWS): states are not coloured and no events are listed. Its status is in the header, its input and output in the Execution panel."
     : null;
 }
