@@ -241,9 +241,11 @@ class Overlay:
                 run.failed = False
                 self._set(run, IN_PROGRESS)
         elif type_ in _TASK_FAILURES:
+            # A failed attempt is not yet the state's outcome: a Retry may run it again, a Catch
+            # makes it CAUGHT_ERROR on exit, and only the end of its execution, branch or
+            # iteration makes it FAILED. Until then it stays IN_PROGRESS, as AWS's console shows.
             if run is not None:
                 run.failed = True
-                self._set(run, FAILED)
         elif type_.startswith("Execution"):
             run = None
             self._execution(type_)

@@ -322,3 +322,23 @@ def test_in_progress_states_show_while_the_execution_runs():
     first = case["overlays"][0]
     assert first["overlay"]["status"] == "RUNNING"
     assert any(s["status"] == "IN_PROGRESS" for s in first["overlay"]["states"].values())
+
+
+def test_a_task_waiting_to_retry_stays_in_progress_and_a_final_failure_is_failed():
+    definition = {
+        "StartAt": "Flaky",
+        "States": {
+            "Flaky": _task(
+                "flaky", Retry=[{"ErrorEquals": ["Busy"], "IntervalSeconds": 1, "MaxAttempts": 1}], End=True
+            )
+        },
+    }
+    events = _run(definition, {})
+    failed_attempt = next(i for i, e in enumerate(events) if e["type"] == "LambdaFunctionFailed")
+    during_retry = overlay.build(events[: failed_attempt + 1], definition)
+    assert during_retry["states"]["Flaky"]["status"] == "IN_PROGRESS"
+    assert overlay.build(events, definition)["states"]["Flaky"]["status"] == "SUCCEEDED"
+
+    no_retry = {"StartAt": "Boom", "States": {"Boom": _task("boom", End=True)}}
+    events = _run(no_retry, {})
+    assert overlay.build(events, no_retry)["states"]["Boom"]["status"] == "FAILED"

@@ -278,10 +278,11 @@ export class Overlay {
       }
     } else if (TASK_FAILURES.has(type)) {
       if (run) {
+        // Not yet the state's outcome: a Retry may run it again, a Catch makes it CAUGHT_ERROR on
+        // exit, and only the end of its execution, branch or iteration makes it FAILED.
         run.failed = true;
         run.error = details.error;
         run.cause = details.cause;
-        this.set(run, "FAILED");
       }
     } else if (type.startsWith("Execution")) {
       run = null;
