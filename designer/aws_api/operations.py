@@ -40,6 +40,15 @@ def operation(function: Handler) -> Handler:
 # ─── state machines ──────────────────────────────────────────────────────────────────────────
 
 
+def _paged(p: dict, items, kind: str, key: str, render_item) -> dict:
+    """A List* response: one page of `items` rendered under `key`, with AWS's nextToken."""
+    page, token = selectors.page(items, next_token=p.get("nextToken"), max_results=p.get("maxResults"), kind=kind)
+    body: dict = {key: [render_item(item) for item in page]}
+    if token:
+        body["nextToken"] = token
+    return body
+
+
 @operation
 def create_state_machine(ctx: Context, p: dict) -> dict:
     machine, version = services.state_machine_create(
@@ -111,20 +120,13 @@ def delete_state_machine(ctx: Context, p: dict) -> dict:
 
 @operation
 def list_state_machines(ctx: Context, p: dict) -> dict:
-    items, token = selectors.page(
+    return _paged(
+        p,
         selectors.state_machine_list(owner=ctx.user, region=ctx.region),
-        next_token=p.get("nextToken"),
-        max_results=p.get("maxResults"),
-        kind="sm",
+        "sm",
+        "stateMachines",
+        lambda m: {"stateMachineArn": m.arn, "name": m.name, "type": m.type, "creationDate": m.created},
     )
-    body: dict = {
-        "stateMachines": [
-            {"stateMachineArn": m.arn, "name": m.name, "type": m.type, "creationDate": m.created} for m in items
-        ]
-    }
-    if token:
-        body["nextToken"] = token
-    return body
 
 
 @operation
@@ -156,13 +158,13 @@ def publish_state_machine_version(ctx: Context, p: dict) -> dict:
 @operation
 def list_state_machine_versions(ctx: Context, p: dict) -> dict:
     machine = selectors.state_machine_get(owner=ctx.user, arn=p["stateMachineArn"])
-    items, token = selectors.page(
-        machine.versions.order_by("-number"), next_token=p.get("nextToken"), max_results=p.get("maxResults"), kind="v"
+    return _paged(
+        p,
+        machine.versions.order_by("-number"),
+        "v",
+        "stateMachineVersions",
+        lambda v: {"stateMachineVersionArn": v.arn, "creationDate": v.created},
     )
-    body: dict = {"stateMachineVersions": [{"stateMachineVersionArn": v.arn, "creationDate": v.created} for v in items]}
-    if token:
-        body["nextToken"] = token
-    return body
 
 
 @operation
@@ -226,16 +228,13 @@ def delete_state_machine_alias(ctx: Context, p: dict) -> dict:
 @operation
 def list_state_machine_aliases(ctx: Context, p: dict) -> dict:
     machine = selectors.state_machine_get(owner=ctx.user, arn=p["stateMachineArn"])
-    items, token = selectors.page(
+    return _paged(
+        p,
         machine.aliases.order_by("created", "id"),
-        next_token=p.get("nextToken"),
-        max_results=p.get("maxResults"),
-        kind="a",
+        "a",
+        "stateMachineAliases",
+        lambda a: {"stateMachineAliasArn": a.arn, "creationDate": a.created},
     )
-    body: dict = {"stateMachineAliases": [{"stateMachineAliasArn": a.arn, "creationDate": a.created} for a in items]}
-    if token:
-        body["nextToken"] = token
-    return body
 
 
 # ─── activities ──────────────────────────────────────────────────────────────────────────────
@@ -264,16 +263,7 @@ def delete_activity(ctx: Context, p: dict) -> dict:
 
 @operation
 def list_activities(ctx: Context, p: dict) -> dict:
-    items, token = selectors.page(
-        selectors.activity_list(owner=ctx.user, region=ctx.region),
-        next_token=p.get("nextToken"),
-        max_results=p.get("maxResults"),
-        kind="act",
-    )
-    body: dict = {"activities": [render.activity(a) for a in items]}
-    if token:
-        body["nextToken"] = token
-    return body
+    return _paged(p, selectors.activity_list(owner=ctx.user, region=ctx.region), "act", "activities", render.activity)
 
 
 @operation
@@ -392,23 +382,15 @@ def list_executions(ctx: Context, p: dict) -> dict:
         status=p.get("statusFilter"),
         redrive_filter=p.get("redriveFilter"),
     )
-    items, token = selectors.page(executions, next_token=p.get("nextToken"), max_results=p.get("maxResults"), kind="ex")
-    body: dict = {"executions": [render.execution_summary(e) for e in items]}
-    if token:
-        body["nextToken"] = token
-    return body
+    return _paged(p, executions, "ex", "executions", render.execution_summary)
 
 
 @operation
 def get_execution_history(ctx: Context, p: dict) -> dict:
     execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
     events = selectors.history_list(execution=execution, reverse=bool(p.get("reverseOrder")))
-    items, token = selectors.page(events, next_token=p.get("nextToken"), max_results=p.get("maxResults"), kind="h")
     include = p.get("includeExecutionData", True) is not False
-    body: dict = {"events": [render.history_event(e, include_data=include) for e in items]}
-    if token:
-        body["nextToken"] = token
-    return body
+    return _paged(p, events, "h", "events", lambda e: render.history_event(e, include_data=include))
 
 
 # ─── map runs ────────────────────────────────────────────────────────────────────────────────
@@ -417,14 +399,7 @@ def get_execution_history(ctx: Context, p: dict) -> dict:
 @operation
 def list_map_runs(ctx: Context, p: dict) -> dict:
     execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
-    runs, token = selectors.page(
-        selectors.map_run_list(execution=execution), next_token=p.get("nextToken"),
-        max_results=p.get("maxResults"), kind="mr",
-    )
-    body: dict = {"mapRuns": [render.map_run_summary(run) for run in runs]}
-    if token:
-        body["nextToken"] = token
-    return body
+    return _paged(p, selectors.map_run_list(execution=execution), "mr", "mapRuns", render.map_run_summary)
 
 
 @operation
