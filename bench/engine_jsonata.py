@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -25,7 +26,12 @@ sys.path.insert(0, str(REPO_ROOT))
 import engine  # noqa: E402
 from engine.ports import VirtualClock  # noqa: E402
 
-WORKLOADS = REPO_ROOT.parent / "shared" / "bench" / "workloads"
+# The shared workloads sit beside the checkout (../shared); a git worktree one level deeper
+# (../../shared) finds them too, and STATECRAFT_WORKLOADS overrides both.
+WORKLOADS = Path(os.environ.get("STATECRAFT_WORKLOADS") or next(
+    (p for p in (REPO_ROOT.parent / "shared" / "bench" / "workloads",
+                 REPO_ROOT.parent.parent / "shared" / "bench" / "workloads") if p.exists()),
+    REPO_ROOT.parent / "shared" / "bench" / "workloads"))
 NAMES = ("pass_chain_1000", "choice_loop_10000")
 GOAL_RATIO = 1 / 3
 

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = REPO_ROOT.parent / "shared"
+# ../shared beside the checkout; a git worktree (/work/wt/<name>) finds it one level further up.
+SHARED = next((p for p in (REPO_ROOT.parent / "shared", REPO_ROOT.parent.parent / "shared") if p.exists()),
+              REPO_ROOT.parent / "shared")
 CASES_FILE = SHARED / "conformance" / "cases.jsonl"
 
 # Cases that need the server (activities, nested executions) are the server's to run.

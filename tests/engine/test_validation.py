@@ -16,7 +16,9 @@ from engine.validation import (
     validate_state,
 )
 
-CASES_FILE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases.jsonl"
+CASES_FILE = next((p for p in (Path(__file__).resolve().parents[n] / "shared" / "conformance" / "cases.jsonl"
+                               for n in (3, 4)) if p.exists()),
+                  Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases.jsonl")
 
 
 def _load_cases() -> list[dict]:
