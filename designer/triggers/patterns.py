@@ -64,8 +64,9 @@ def _fail(key: str, reason: str):
 def _string_or_ignore_case(key: str, name: str, value) -> None:
     if isinstance(value, str):
         return
-    if isinstance(value, dict) and list(value) == ["equals-ignore-case"] and isinstance(value["equals-ignore-case"], str):
-        return
+    if isinstance(value, dict) and list(value) == ["equals-ignore-case"]:
+        if isinstance(value["equals-ignore-case"], str):
+            return
     _fail(key, f"{name} match pattern must be a string")
 
 
