@@ -24,7 +24,6 @@ import re
 import time
 from collections import OrderedDict
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -33,8 +32,9 @@ from django.conf import settings
 from designer import services
 from tests.designer import conftest
 from tests.designer.conftest import make_client
+from tests.engine import conformance
 
-CASES_FILE = Path("/work/shared/conformance/cases.jsonl")
+CASES_FILE = conformance.CASES_FILE
 RECORDED_ACCOUNT = "123456789012"
 RUNTIME_XFAIL = "runtime: issue #5 runtime part"
 REPLAY_ROLE = "arn:aws:iam::000000000000:role/replay"

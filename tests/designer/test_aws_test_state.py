@@ -12,7 +12,6 @@ before comparing. The pass rate is printed at the end of the run.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -22,8 +21,9 @@ from designer import services
 from tests.designer import conftest
 from tests.designer.conftest import make_client
 from tests.designer.test_aws_conformance import compare
+from tests.engine import conformance
 
-CASES_FILE = Path("/work/shared/conformance/cases.jsonl")
+CASES_FILE = conformance.CASES_FILE
 RECORDED_ACCOUNT = "123456789012"
 ROLE = "arn:aws:iam::000000000000:role/test-state-role"
 # Placeholders the recorder wrote for dates inside JSON values; they stand for any text.

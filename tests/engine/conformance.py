@@ -8,16 +8,32 @@ text fields were parsed into values.  `matches(expected, actual)` compares modul
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# ../shared beside the checkout; a git worktree (/work/wt/<name>) finds it one level further up.
-SHARED = next((p for p in (REPO_ROOT.parent / "shared", REPO_ROOT.parent.parent / "shared") if p.exists()),
-              REPO_ROOT.parent / "shared")
-CASES_FILE = SHARED / "conformance" / "cases.jsonl"
+
+
+def _cases_file() -> Path:
+    """The recorded cases: $STATECRAFT_CONFORMANCE_CASES, else ../shared beside the checkout (the
+    main checkout), else the shared folder of the machine (worktrees and fresh clones live elsewhere)."""
+    candidates = [os.environ.get("STATECRAFT_CONFORMANCE_CASES", ""),
+                  REPO_ROOT.parent / "shared" / "conformance" / "cases.jsonl",
+                  REPO_ROOT.parent.parent / "shared" / "conformance" / "cases.jsonl",  # a git worktree
+                  "/work/shared/conformance/cases.jsonl"]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    return Path(candidates[1])
+
+
+
+
+CASES_FILE = _cases_file()
+SHARED = CASES_FILE.parent.parent
 
 # Cases that need the server (activities, nested executions) are the server's to run.
 SERVER_CATEGORIES = {"activities", "callback", "services_sfn"}

@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 import uuid
-from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
@@ -30,8 +29,9 @@ from engine.intrinsics import (
     parse_intrinsic,
     to_json_text,
 )
+from tests.engine import conformance
 
-CASES_FILE = FsPath("/work/shared/conformance/cases.jsonl")
+CASES_FILE = conformance.CASES_FILE
 
 
 def resolver(data: Any = None, context: Any = None, variables: dict | None = None):

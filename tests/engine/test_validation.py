@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +14,9 @@ from engine.validation import (
     validate,
     validate_state,
 )
+from tests.engine import conformance
 
-CASES_FILE = next((p for p in (Path(__file__).resolve().parents[n] / "shared" / "conformance" / "cases.jsonl"
-                               for n in (3, 4)) if p.exists()),
-                  Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases.jsonl")
+CASES_FILE = conformance.CASES_FILE
 
 
 def _load_cases() -> list[dict]:
