@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from engine.validation.diagnostics import Diagnostic
+from engine.validation.express import EXPRESS, express_diagnostics
 from engine.validation.jsonata import add_jsonata_checks
 from engine.validation.machines import MachineChecks
 from engine.validation.render import is_label_problem
@@ -43,8 +44,11 @@ def parse_definition(text: str) -> Any:
     return json.loads(text, object_pairs_hook=_object_pairs)
 
 
-def validate(definition: dict | str) -> list[Diagnostic]:
-    """Every problem in `definition` (a dict or JSON text); an empty list means valid."""
+def validate(definition: dict | str, machine_type: str | None = None) -> list[Diagnostic]:
+    """Every problem in `definition` (a dict or JSON text); an empty list means valid.
+
+    `machine_type` "EXPRESS" adds what Express workflows do not support (engine.validation.express).
+    """
     text = definition if isinstance(definition, str) else None
     try:
         if definition is None or (isinstance(definition, str) and not definition.strip()):
@@ -57,6 +61,8 @@ def validate(definition: dict | str) -> list[Diagnostic]:
         validator = _Validator()
         validator.machine(definition, "", "top")
         add_jsonata_checks(definition, validator)
+        if machine_type == EXPRESS:
+            validator.diags.extend(express_diagnostics(definition))
         if any(is_label_problem(d) for d in validator.diags):
             if text is None:
                 text = json.dumps(definition)

@@ -541,3 +541,32 @@ def test_jsonata_expression_checks_are_part_of_validate():
     definition = {"QueryLanguage": "JSONata", "StartAt": "Main", "States": {
         "Main": {"Type": "Pass", "Output": "{% 1 + %}", "End": True}}}
     assert found(definition) == {("/States/Main/Output", "INVALID_JSONATA_EXPRESSION")}
+
+
+SYNC_REFUSED = "Express state machine does not support '.sync' service integration"
+
+
+def _task(resource: str) -> dict:
+    return {"Type": "Task", "Resource": resource, "End": True}
+
+
+@pytest.mark.parametrize("resource,message", [
+    ("arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+     "Express state machine does not support '.waitForTaskToken' service integration"),
+    ("arn:aws:states:::states:startExecution.sync", SYNC_REFUSED),
+    ("arn:aws:states:::states:startExecution.sync:2", SYNC_REFUSED),
+    ("arn:aws:states:us-east-1:123456789012:activity:work", "Express state machine does not support Activity ARN"),
+])
+def test_express_machines_refuse_callbacks_jobs_and_activities_at_any_depth(resource, message):
+    nested = {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "M", "States": {"M": {"Type": "Map", "End": True, "ItemProcessor": {
+            "StartAt": "T", "States": {"T": _task(resource)}}}}}]}}}
+    assert validate(nested) == [] and validate(nested, machine_type="STANDARD") == []
+    assert [(d.path, d.code, d.message) for d in validate(nested, machine_type="EXPRESS")] == [
+        ("/States/P/Branches/0/States/M/ItemProcessor/States/T/Resource", "SCHEMA_VALIDATION_FAILED", message)]
+
+
+def test_express_machines_keep_request_response_tasks():
+    for resource in ("arn:aws:states:::lambda:invoke", "arn:aws:states:::aws-sdk:sfn:startExecution",
+                     "arn:aws:lambda:us-east-1:123456789012:function:f"):
+        assert validate(machine(T=_task(resource)), machine_type="EXPRESS") == []
