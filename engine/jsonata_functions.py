@@ -69,7 +69,11 @@ RANGE_MAX_ITEMS = 1000
 
 
 def range_(start: Any, end: Any, step: Any) -> list:
-    """$range(start, end, step): numbers from start to end inclusive, step apart."""
+    """$range(start, end, step): numbers from start to end inclusive, step apart.
+
+    The numbers are a JSONata sequence, so a single number comes back unwrapped, as JSONata
+    does with every one-element sequence (AWS: `$range(1, 1, 1)` is `1`).
+    """
     for name, value in (("start", start), ("end", end), ("step", step)):
         if not _is_integer(value):
             raise SfnFunctionError(
@@ -83,7 +87,9 @@ def range_(start: Any, end: Any, step: Any) -> list:
         raise SfnFunctionError(
             f"The $range function would produce {count} items, more than the maximum of "
             f"{RANGE_MAX_ITEMS}")
-    return list(range(start, stop, step))
+    numbers = Utils.create_sequence()
+    numbers.extend(range(start, stop, step))
+    return numbers
 
 
 HASH_ALGORITHMS = {

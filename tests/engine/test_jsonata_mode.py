@@ -148,6 +148,12 @@ def test_range_is_inclusive_and_steps_both_ways():
     assert "must be an integer" in cause("$range(1.5, 5, 1)")
 
 
+def test_range_of_one_number_is_that_number_as_jsonata_unwraps_one_element_sequences():
+    assert ev("$range(1, 1, 1)") == 1
+    assert ev("[$range(1, 1, 1)]") == [1]
+    assert ev("$count($range(4, 4, 1))") == 1
+
+
 def test_hash_supports_awss_algorithms():
     assert ev("$hash('Hash this string', 'SHA-256')") == (
         "1cac63f39fd68d8c531f27b807610fb3d50f0fc3f186995767fb6316e7200a3e")
