@@ -30,8 +30,6 @@ def _cases_file() -> Path:
     return Path(candidates[1])
 
 
-
-
 CASES_FILE = _cases_file()
 SHARED = CASES_FILE.parent.parent
 
