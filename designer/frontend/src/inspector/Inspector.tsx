@@ -82,7 +82,7 @@ export function Inspector({ functions }: { functions: string[] }) {
   const errors = { ...serverErrors, ...localErrors(doc, path, name, state) };
   const rename = (to: string) => {
     const trimmed = to.trim();
-    if (!trimmed || trimmed === name || allStateNames(doc).has(trimmed)) return;
+    if (!trimmed || trimmed === name || allStateNames(useEditor.getState().doc).has(trimmed)) return;
     const toId = nodeId(path, trimmed);
     apply((d) => renameState(d, path, name, trimmed), { select: [toId], positions: (p) => renamePositions(p, id, toId) });
   };
@@ -157,9 +157,14 @@ function NameField({ name, error, taken, onRename }: { name: string; error?: str
   const [text, setText] = useState(name);
   useEffect(() => setText(name), [name]);
   const trimmed = text.trim();
-  const problem = !trimmed ? "A state needs a name" : trimmed !== name && taken.has(trimmed) ? `A state named "${trimmed}" already exists` : trimmed.length > 80 ? "At most 80 characters" : error;
+  // Only what is wrong with the typed name itself may stop a rename. The server's diagnostics
+  // for the state as a whole (a missing Resource, an unreachable state) also land on "Name",
+  // and they arrive late: validation is debounced and answers over the network, so a rename
+  // typed right after another edit used to be refused by a diagnostic that was already stale.
+  const nameProblem = !trimmed ? "A state needs a name" : trimmed !== name && taken.has(trimmed) ? `A state named "${trimmed}" already exists` : trimmed.length > 80 ? "At most 80 characters" : undefined;
+  const problem = nameProblem ?? (trimmed === name ? error : undefined);
   const commit = () => {
-    if (!problem && trimmed !== name) onRename(trimmed);
+    if (!nameProblem && trimmed !== name) onRename(trimmed);
   };
   return (
     <div className={`field${problem ? " has-error" : ""}`}>
