@@ -14,3 +14,7 @@ class DesignerConfig(AppConfig):
 
         if runtime.is_server_process() and runtime.mode() != "off":
             runtime.start()
+        if runtime.is_server_process():
+            from designer.triggers import scheduler
+
+            scheduler.start()  # schedules and scheduled rules (designer/triggers/fires.py)

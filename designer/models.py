@@ -283,3 +283,16 @@ class MapRun(models.Model):
 
     def __str__(self) -> str:
         return self.arn
+
+
+# Triggers (schedules, rules, webhooks and their fires) live in their own module.
+from designer.triggers.models import (  # noqa: E402, F401
+    EventBus,
+    FireStatus,
+    Rule,
+    RuleTarget,
+    Schedule,
+    ScheduleGroup,
+    TriggerFire,
+    Webhook,
+)

@@ -7,6 +7,7 @@ from django.urls import path, re_path
 from designer import views
 from designer.api import api as studio_api
 from designer.api_live import api as live_api
+from designer.aws_api import scheduler_api
 from designer.aws_api import views as aws_views
 
 urlpatterns = [
@@ -15,6 +16,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/live/", live_api.urls),  # the live view's lookups (designer/api_live.py)
     path("api/", studio_api.urls),  # the studio REST API (django-ninja), OpenAPI at /api/docs
+    # EventBridge Scheduler's rest-json API (designer/aws_api/scheduler_api.py)
+    path("schedules", scheduler_api.schedule_collection),
+    path("schedules/<str:name>", scheduler_api.schedule),
+    path("schedule-groups", scheduler_api.schedule_group_collection),
+    path("schedule-groups/<str:name>", scheduler_api.schedule_group),
     path("", aws_views.root, name="aws-api"),  # AWS JSON API on signed POSTs, else the studio
     path("", views.studio, name="studio"),
     re_path(r"^machines/.*$", views.studio, name="studio-machines"),

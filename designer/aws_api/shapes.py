@@ -13,8 +13,8 @@ import botocore.session
 
 
 @functools.cache
-def service_model():
-    return botocore.session.get_session().get_service_model("stepfunctions")
+def service_model(service: str = "stepfunctions"):
+    return botocore.session.get_session().get_service_model(service)
 
 
 def operation_names() -> set[str]:
@@ -132,9 +132,9 @@ def _join(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
 
 
-def check_request(operation: str, params: dict) -> tuple[str | None, str | None]:
+def check_request(operation: str, params: dict, service: str = "stepfunctions") -> tuple[str | None, str | None]:
     """(validation message, serialization problem) for a request body; (None, None) when fine."""
-    shape = service_model().operation_model(operation).input_shape
+    shape = service_model(service).operation_model(operation).input_shape
     if shape is None:
         return None, None
     problems: list[str] = []

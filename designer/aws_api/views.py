@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from designer import arns, auth, services, views
-from designer.aws_api import shapes
+from designer.aws_api import events_api, shapes
 from designer.aws_api.errors import AwsError, error_response
 from designer.aws_api.operations import NOTHING_YET, OPERATIONS, Context
 
@@ -48,6 +48,10 @@ async def root(request, **kwargs):
     Async so that GetActivityTask's long poll waits on the event loop instead of holding the
     one thread ASGI gives sync views; every database step still runs as a sync call.
     """
+    if request.method == "POST" and request.META.get("HTTP_X_AMZ_TARGET", "").startswith(events_api.TARGET_PREFIX):
+        response = await sync_to_async(events_api.handle)(request)
+        response["x-amzn-RequestId"] = str(uuid.uuid4())
+        return response
     if request.method == "POST" and "HTTP_X_AMZ_TARGET" in request.META:
         if request.META["HTTP_X_AMZ_TARGET"] == TARGET_PREFIX + "GetActivityTask":
             response = await _long_poll(request)
