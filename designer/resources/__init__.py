@@ -106,7 +106,7 @@ class ServerInvoker:
         if service == "states" and action == "startExecution":
             return await self._start_execution(request, pattern)
         if service == "aws-sdk:sfn":
-            result = await self.runtime.db(_sfn().sdk_call, scope.owner_id, action, request.payload)
+            result = await _sfn().sdk_call_async(self.runtime, scope.owner_id, action, request.payload)
             return await self._callback(request, result) if pattern == ".waitForTaskToken" else result
         raise StatesError(
             f"The service integration '{request.resource}' is not available locally: define a mocked response "

@@ -1,13 +1,16 @@
 """Step Functions calling itself: `states:startExecution` (+ `.sync`, `.sync:2`,
 `.waitForTaskToken`) and the `aws-sdk:sfn:*` actions, run here through `designer.services`.
 
-The functions here are sync ORM code for the runtime's database threads. Service errors become
-the errors AWS's integrations raise: `Sfn.<Code>Exception` for aws-sdk, with the SDK's cause text.
+The functions here are sync ORM code for the runtime's database threads, except
+`sdk_call_async`, which runs on the runtime's loop. Service errors become the errors AWS's
+integrations raise: `Sfn.<Code>Exception` for aws-sdk, with the SDK's cause text.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -53,7 +56,9 @@ def sdk_metadata(body: dict) -> dict:
 
 def sdk_error(exc: services.ServiceError) -> StatesError:
     code = exc.code if exc.code.endswith("Exception") else exc.code + "Exception"
-    cause = (f"{exc.message} (Service: Sfn, Status Code: {getattr(exc, 'http_status', 400)}, "
+    # AWS: the Step Functions API answers every refused request with HTTP 400 (JSON 1.0 protocol),
+    # so the SDK's cause always reads "Status Code: 400".
+    cause = (f"{exc.message} (Service: Sfn, Status Code: 400, "
              f"Request ID: {uuid.uuid4()}) (SDK Attempt Count: 1)")
     return StatesError(cause, error=f"Sfn.{code}")
 
@@ -113,19 +118,52 @@ def _lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def iso_timestamp(moment: datetime) -> str:
+    """A timestamp as AWS SDK integrations write it into task results: ISO-8601 in UTC with
+    milliseconds, e.g. `2026-08-28T20:34:59.712Z`."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
 def _upper_first(value: Any) -> Any:
+    """An API response as an aws-sdk task result: the SDK's PascalCase member names, and
+    timestamps as ISO-8601 strings where the wire carries epoch seconds."""
     if isinstance(value, dict):
         return {k[:1].upper() + k[1:]: _upper_first(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_upper_first(v) for v in value]
     if isinstance(value, datetime):
-        return _millis(value)
+        return iso_timestamp(value)
     return value
 
 
-def sdk_call(owner_id: int, action: str, parameters: dict) -> Any:
-    """`arn:aws:states:::aws-sdk:sfn:<action>` through the same handlers as the AWS API."""
-    from designer.aws_api.operations import OPERATIONS, Context
+# GetActivityTask from inside a workflow: AWS long-polls for up to 60 seconds.
+ACTIVITY_POLL_SECONDS = 60.0
+ACTIVITY_POLL_INTERVAL = 0.25
+
+
+async def sdk_call_async(runtime, owner_id: int, action: str, parameters: dict) -> Any:
+    """`sdk_call` on the runtime's database threads. GetActivityTask's long poll waits on the loop
+    between single tries, so a worker workflow holds no database thread while it waits and
+    other executions (the one that schedules its task among them) keep running."""
+    if action != "getActivityTask":
+        return await runtime.db(sdk_call, owner_id, action, parameters)
+    deadline = time.monotonic() + ACTIVITY_POLL_SECONDS
+    while True:
+        result = await runtime.db(sdk_call, owner_id, action, parameters, poll=True)
+        if result is not None:
+            return result
+        if time.monotonic() >= deadline:
+            return {}  # AWS: a poll that times out answers with no taskToken
+        await asyncio.sleep(ACTIVITY_POLL_INTERVAL)
+
+
+def sdk_call(owner_id: int, action: str, parameters: dict, poll: bool = False) -> Any:
+    """`arn:aws:states:::aws-sdk:sfn:<action>` through the same handlers as the AWS API.
+
+    `poll`: GetActivityTask tries once and answers None when no task is waiting.
+    """
+    from designer.aws_api.operations import NOTHING_YET, OPERATIONS, Context
 
     name = action[:1].upper() + action[1:]
     handler = OPERATIONS.get(name)
@@ -140,7 +178,7 @@ def sdk_call(owner_id: int, action: str, parameters: dict) -> Any:
     owner = _owner(owner_id)
     region = parameters.get("Region") if isinstance(parameters, dict) else None
     try:
-        result = handler(Context(user=owner, region=region or "us-east-1"), params)
+        result = handler(Context(user=owner, region=region or "us-east-1", poll=poll), params)
     except services.ServiceError as exc:
         raise sdk_error(exc) from None
     except Exception as exc:
@@ -149,6 +187,8 @@ def sdk_call(owner_id: int, action: str, parameters: dict) -> Any:
             raise StatesError(f"{getattr(exc, 'message', exc)} (Service: Sfn, Status Code: 400)",
                               error=f"Sfn.{code if code.endswith('Exception') else code + 'Exception'}") from None
         raise
+    if result is NOTHING_YET:
+        return None
     return _upper_first(result)
 
 

@@ -7,7 +7,6 @@ The pass rate is written at the end of the module's run.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from types import SimpleNamespace
 
@@ -57,27 +56,40 @@ def _child_definition(case: dict) -> dict:
     return {"StartAt": "Pass", "States": {"Pass": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": True}}}
 
 
-def _activity_worker(sfn, activity_arn: str, case: dict) -> threading.Thread:
+def _worker_definition(activity_arn: str, case: dict) -> dict:
+    """The recordings' activity worker is itself a workflow: it polls aws-sdk:sfn:getActivityTask
+    in a loop with a Wait, then answers with sendTaskSuccess / sendTaskHeartbeat / sendTaskFailure
+    (or, for the timeout case, takes the task and never answers)."""
     name = case["id"]
+    sdk = "arn:aws:states:::aws-sdk:sfn:"
+    answer = {"TaskToken.$": "$.task.TaskToken"}
+    if "failure" in name:
+        reply = {"Type": "Task", "Resource": sdk + "sendTaskFailure", "End": True,
+                 "Parameters": dict(answer, Error="Programmatic Error", **{"Cause.$": "$.task.Input"})}
+    elif "timeout" in name:
+        reply = {"Type": "Succeed"}
+    else:
+        reply = {"Type": "Task", "Resource": sdk + "sendTaskSuccess", "End": True,
+                 "Parameters": dict(answer, **{"Output.$": "$.task.Input"})}
+    states = {
+        "Poll": {"Type": "Task", "Resource": sdk + "getActivityTask", "ResultPath": "$.task", "Next": "Received",
+                 "Parameters": {"ActivityArn": activity_arn, "WorkerName": WORKER}},
+        "Received": {"Type": "Choice", "Default": "Later",
+                     "Choices": [{"Variable": "$.task.TaskToken", "IsPresent": True,
+                                  "Next": "Heartbeat" if "heartbeat" in name else "Reply"}]},
+        "Later": {"Type": "Wait", "Seconds": 1, "Next": "Poll"},
+        "Reply": reply,
+    }
+    if "heartbeat" in name:
+        states["Heartbeat"] = {"Type": "Task", "Resource": sdk + "sendTaskHeartbeat", "ResultPath": None,
+                               "Next": "Reply", "Parameters": answer}
+    return {"StartAt": "Poll", "States": states}
 
-    def work():
-        task = sfn.get_activity_task(activityArn=activity_arn, workerName=WORKER)
-        token = task.get("taskToken")
-        if not token:
-            return
-        if "failure" in name:
-            sfn.send_task_failure(taskToken=token, error="Programmatic Error", cause=task["input"])
-        elif "heartbeat" in name:
-            sfn.send_task_heartbeat(taskToken=token)
-            sfn.send_task_success(taskToken=token, output=task["input"])
-        elif "timeout" in name:
-            pass  # never answers: TimeoutSeconds fires
-        else:
-            sfn.send_task_success(taskToken=token, output=task["input"])
 
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    return thread
+def _activity_worker(sfn, activity_arn: str, case: dict) -> str:
+    """Start the worker workflow; its execution ARN."""
+    worker = create_machine(sfn, f"worker-{uuid.uuid4().hex[:10]}", _worker_definition(activity_arn, case))
+    return sfn.start_execution(stateMachineArn=worker, input="{}")["executionArn"]
 
 
 def _params():
@@ -139,7 +151,8 @@ def test_recorded_server_execution_behaves_like_aws(server, case, monkeypatch):
     execution = sfn.start_execution(**kwargs)["executionArn"]
     described = wait_done(sfn, execution, 30)
     if worker is not None:
-        worker.join(5)
+        worker_described = wait_done(sfn, worker, 30)
+        assert worker_described["status"] == "SUCCEEDED", worker_described
     result = SimpleNamespace(status=described["status"], output=described.get("output"),
                              error=described.get("error"), cause=described.get("cause"),
                              history=history(sfn, execution))
