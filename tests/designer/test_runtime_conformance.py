@@ -160,3 +160,32 @@ def test_recorded_server_execution_behaves_like_aws(server, case, monkeypatch):
     problems = conformance.compare(dict(case, expected=expected), result)
     RESULTS[case["id"]] = not problems
     assert not problems, "\n".join(problems)
+
+
+def test_aws_sdk_sfn_results_write_timestamps_as_iso_strings(server):
+    """AWS: an aws-sdk task result carries the SDK's timestamps as ISO-8601 text, not epoch numbers."""
+    import re
+
+    sfn = server.client()
+    child = create_machine(sfn, f"child-{uuid.uuid4().hex[:8]}", _child_definition({"id": ""}))
+    parent = create_machine(sfn, f"parent-{uuid.uuid4().hex[:8]}", {"StartAt": "Start", "States": {"Start": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution", "End": True,
+        "Parameters": {"StateMachineArn": child}}}})
+    execution = sfn.start_execution(stateMachineArn=parent)["executionArn"]
+    described = wait_done(sfn, execution, 30)
+    assert described["status"] == "SUCCEEDED", described
+    start_date = json.loads(described["output"])["StartDate"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", start_date), start_date
+
+
+def test_aws_sdk_sfn_start_of_a_missing_machine_fails_with_the_sdk_exception(server):
+    sfn = server.client()
+    missing = "arn:aws:states:us-east-1:111111111111:stateMachine:nowhere-to-be-found"
+    parent = create_machine(sfn, f"parent-{uuid.uuid4().hex[:8]}", {"StartAt": "Start", "States": {"Start": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution", "End": True,
+        "Parameters": {"StateMachineArn": missing}}}})
+    described = wait_done(sfn, sfn.start_execution(stateMachineArn=parent)["executionArn"], 30)
+    assert described["status"] == "FAILED"
+    assert described["error"] == "Sfn.StateMachineDoesNotExistException"
+    assert described["cause"].startswith(
+        f"State Machine Does Not Exist: '{missing}' (Service: Sfn, Status Code: 400, Request ID: ")
