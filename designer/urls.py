@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from designer import views
+from designer import views, webhook_views
 from designer.api import api as studio_api
 from designer.api_live import api as live_api
 from designer.aws_api import scheduler_api
@@ -21,6 +21,7 @@ urlpatterns = [
     path("schedules/<str:name>", scheduler_api.schedule),
     path("schedule-groups", scheduler_api.schedule_group_collection),
     path("schedule-groups/<str:name>", scheduler_api.schedule_group),
+    path("webhooks/<str:token>", webhook_views.webhook, name="webhook"),
     path("", aws_views.root, name="aws-api"),  # AWS JSON API on signed POSTs, else the studio
     path("", views.studio, name="studio"),
     re_path(r"^machines/.*$", views.studio, name="studio-machines"),
