@@ -21,6 +21,29 @@ def operation_names() -> set[str]:
     return set(service_model().operation_names)
 
 
+def _java_hash(text: str) -> int:
+    """Java's String.hashCode (over UTF-16 code units), as an unsigned 32-bit number."""
+    h = 0
+    units = text.encode("utf-16-be")
+    for i in range(0, len(units), 2):
+        h = (31 * h + int.from_bytes(units[i:i + 2], "big")) & 0xFFFFFFFF
+    return h
+
+
+def aws_enum_order(values: list[str]) -> list[str]:
+    """The valid values in the order AWS's validator lists them.
+
+    AWS: the list is not the model's order but the iteration order of the validator's hash set
+    of the values: buckets by the low five bits of Java's String.hashCode, ascending, and within
+    a bucket the value added last first (observed in recorded messages such as
+    "[OPTIONAL, OFF, ON]" and "[SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]").
+    """
+    buckets: dict[int, list[str]] = {}
+    for value in values:
+        buckets.setdefault(_java_hash(value) & 31, []).insert(0, value)
+    return [value for bucket in sorted(buckets) for value in buckets[bucket]]
+
+
 def _value_text(shape, value) -> str:
     if shape.metadata.get("sensitive"):
         return "Value at"
@@ -75,7 +98,7 @@ def _check(shape, value, where: str, problems: list[str], type_errors: list[str]
         if enum and value not in enum:
             problems.append(
                 f"{_value_text(shape, value)} '{where}' failed to satisfy constraint: Member must satisfy enum value "
-                f"set: [{', '.join(enum)}]"
+                f"set: [{', '.join(aws_enum_order(list(enum)))}]"
             )
         pattern = meta.get("pattern")
         if pattern:
@@ -115,7 +138,7 @@ def _check(shape, value, where: str, problems: list[str], type_errors: list[str]
 
 def _length(shape, value, length: int, where: str, problems: list[str]) -> None:
     meta = shape.metadata
-    shown = value if isinstance(value, str) else "[" + ", ".join(str(v) for v in value) + "]"
+    shown = value if isinstance(value, str) else "[" + ", ".join(_item_text(shape.member, v) for v in value) + "]"
     if "min" in meta and length < meta["min"]:
         problems.append(
             f"{_value_text(shape, shown)} '{where}' failed to satisfy constraint: Member must have length greater "
@@ -126,6 +149,14 @@ def _length(shape, value, length: int, where: str, problems: list[str]) -> None:
             f"{_value_text(shape, shown)} '{where}' failed to satisfy constraint: Member must have length less "
             f"than or equal to {meta['max']}"
         )
+
+
+def _item_text(shape, item) -> str:
+    """A list item as AWS's (Java) validator prints it: a structure as `Name(member=value, ...)`."""
+    if shape.type_name == "structure" and isinstance(item, dict):
+        members = ", ".join(f"{name}={item[name]}" for name in shape.members if name in item)
+        return f"{shape.name}({members})"
+    return str(item)
 
 
 def _join(where: str, name: str) -> str:

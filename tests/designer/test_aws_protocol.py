@@ -148,7 +148,7 @@ def test_several_violations_are_counted(live_server, access_key):
     status, body = raw(live_server.url, payload.encode(), target="AWSStepFunctions.CreateStateMachine")
     assert status == 400 and code_of(body) == "ValidationException"
     assert body["message"].startswith("2 validation errors detected: ")
-    assert "Member must satisfy enum value set: [STANDARD, EXPRESS]" in body["message"]
+    assert "Member must satisfy enum value set: [EXPRESS, STANDARD]" in body["message"]
 
 
 def test_oversized_requests_are_refused_with_413(live_server, access_key):
@@ -236,3 +236,26 @@ def test_a_tag_without_a_key_is_a_validation_exception(live_server, access_key):
         live_server.url, json.dumps({"resourceArn": arn, "tags": [{}]}).encode(), target="AWSStepFunctions.TagResource"
     )
     assert status == 400 and code_of(body) == "ValidationException"
+
+
+@pytest.mark.parametrize("model_order,aws_order", [
+    # Orders recorded in AWS validation messages (Step Functions, Cognito, DynamoDB, Lambda).
+    (["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"],
+     ["SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING"]),
+    (["OFF", "ON", "OPTIONAL"], ["OPTIONAL", "OFF", "ON"]),
+    (["NONE", "INDEXES", "TOTAL"], ["INDEXES", "TOTAL", "NONE"]),
+    (["None", "Tail"], ["Tail", "None"]),
+])
+def test_enum_values_are_listed_in_the_order_aws_lists_them(model_order, aws_order):
+    from designer.aws_api.shapes import aws_enum_order
+
+    assert aws_enum_order(model_order) == aws_order
+
+
+def test_invalid_status_filter_lists_the_statuses_in_aws_order(live_server, access_key):
+    payload = json.dumps({"stateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:m",
+                          "statusFilter": "DONE"})
+    status, body = raw(live_server.url, payload.encode(), target="AWSStepFunctions.ListExecutions")
+    assert status == 400 and body["message"] == (
+        "1 validation error detected: Value 'DONE' at 'statusFilter' failed to satisfy constraint: Member must "
+        "satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]")
