@@ -11,6 +11,8 @@ import { HistoryTable } from "./HistoryTable";
 import { executionsPath, liveApi } from "./liveApi";
 import { collectStates } from "./overlay";
 import type { Scope } from "./overlay";
+import { ReplayCursor } from "./replay";
+import { ReplayBar } from "./ReplayBar";
 import { useExecutionSocket } from "./socket";
 import { StartExecutionDialog } from "./StartExecutionDialog";
 import { StateDetails } from "./StateDetails";
@@ -62,6 +64,11 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
   const [actionError, setActionError] = useState<string | null>(null);
   const [again, setAgain] = useState(false);
   const [, tick] = useState(0);
+  // Replay: the number of events shown, or null to follow the live execution.
+  const [replayAt, setReplayAt] = useState<number | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const cursor = useMemo(() => new ReplayCursor(info.definition), [info.definition]);
+  const view = replayAt === null ? live.overlay : cursor.seek(live.events, replayAt);
 
   const definition = (info.definition ?? { States: {} }) as Machine;
   const positions = info.layout?.positions ?? {};
@@ -76,20 +83,20 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
   }, [running]);
 
   const diagramStatus: DiagramStatus = useMemo(() => {
-    const base = overlayResult ?? live.overlay.result();
+    const base = replayAt === null ? overlayResult ?? live.overlay.result() : view.result();
     if (!scope) return { states: base.states, iterations: base.iterations };
     // An opened iteration: the states inside that Map / branch show that iteration alone.
-    const container = live.overlay.runs[scope.parent];
+    const container = view.runs[scope.parent];
     const inner = new Set<string>();
     const state = findState(definition, container?.name ?? "");
     if (state?.Type === "Map") collectStates(state.ItemProcessor ?? state.Iterator).names.forEach((n) => inner.add(n));
     if (state?.Type === "Parallel") collectStates(state.Branches?.[scope.index]).names.forEach((n) => inner.add(n));
-    const within = live.overlay.resultWithin(scope);
+    const within = view.resultWithin(scope);
     const states = { ...base.states };
     for (const n of inner) states[n] = within[n] ?? { status: "NOT_STARTED", counts: {} };
     return { states, iterations: base.iterations };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [overlayResult, scope, live]);
+  }, [overlayResult, scope, live, replayAt, view]);
 
   const act = async (action: () => Promise<ExecutionInfo>) => {
     setBusy(true);
@@ -106,7 +113,7 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
   };
 
   const end = execution.stop_date ? Date.parse(execution.stop_date) : Date.now();
-  const container = scope ? live.overlay.runs[scope.parent] : null;
+  const container = scope ? view.runs[scope.parent] : null;
   return (
     <div className="execution-page" data-testid="execution-page">
       <div className="exec-header">
@@ -147,10 +154,11 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
           )}
         </div>
         <aside className="exec-inspector">
-          <StateDetails name={selected} overlay={live.overlay} scope={scope} onOpen={setScope} execution={execution} />
+          <StateDetails key={replayAt ?? "live"} name={selected} overlay={view} scope={scope} onOpen={setScope} execution={execution} />
         </aside>
       </div>
       <div className="exec-bottom">
+        <ReplayBar events={live.events} at={replayAt} onSeek={setReplayAt} playing={playing} onPlaying={setPlaying} />
         <div className="tabs">
           <button type="button" className={tab === "events" ? "active" : ""} onClick={() => setTab("events")}>Events</button>
           <button type="button" className={tab === "timeline" ? "active" : ""} onClick={() => setTab("timeline")} data-testid="timeline-tab">Timeline</button>
