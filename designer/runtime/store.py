@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from designer.models import Execution, ExecutionStatus, HistoryEvent
+from designer.triggers import status_events
 
 
 @dataclass
@@ -172,6 +173,8 @@ def finish(execution_id: int, owner: str, events: list[dict], checkpoint: dict |
                 live.publish_events(execution_id, created)
         if live is not None:
             live.publish_status(execution_id)
+        # EventBridge: "Step Functions Execution Status Change" on the default bus, after commit.
+        status_events.execution_status_changed(execution_id)
     return True
 
 
