@@ -25,3 +25,15 @@ def pytest_collection_modifyitems(config, items):
         if _is_e2e(item):
             item.add_marker(pytest.mark.e2e)
     items.sort(key=_is_e2e)  # stable: the order within each group is kept
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """moto's server on 127.0.0.1 (a free port) for the whole session: see tests/aws_endpoint.py."""
+    from tests.aws_endpoint import MotoEndpoint
+
+    endpoint = MotoEndpoint().start()
+    try:
+        yield endpoint
+    finally:
+        endpoint.stop()

@@ -10,6 +10,10 @@
   response, then the execution waits for SendTaskSuccess/Failure on `$$.Task.Token`;
 - `arn:aws:states:::states:startExecution` (`.sync`, `.sync:2`, `.waitForTaskToken`) and
   `arn:aws:states:::aws-sdk:sfn:*` → nested executions and calls here (`designer.resources.sfn`);
+- `arn:aws:states:::aws-sdk:<service>:<action>` and the optimized AWS integrations (SQS, SNS,
+  DynamoDB, EventBridge, Batch, ECS, Glue) → boto3 with the SDK's standard settings
+  (`designer.resources.aws_tasks`); a Lambda function not registered locally → AWS Lambda when
+  `STATECRAFT_LAMBDA=aws` or `AWS_ENDPOINT_URL_LAMBDA` is set (`designer.resources.aws_lambda`);
 - any other integration → the mock configuration (`designer.resources.mocks`), when the
   execution has a test case with a mocked response for the state; otherwise a States.Runtime
   error saying the integration is not available locally.
@@ -23,7 +27,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from designer.resources import functions, mocks
+from designer.resources import aws_lambda, aws_tasks, functions, mocks
 from designer.resources.functions import statecraft_function
 from engine.errors import StatesError
 from engine.ports import TaskRequest
@@ -108,6 +112,8 @@ class ServerInvoker:
         if service == "aws-sdk:sfn":
             result = await _sfn().sdk_call_async(self.runtime, scope.owner_id, action, request.payload)
             return await self._callback(request, result) if pattern == ".waitForTaskToken" else result
+        if aws_tasks.handles(service, action):
+            return await aws_tasks.invoke(self, request, service, action, pattern)
         raise StatesError(
             f"The service integration '{request.resource}' is not available locally: define a mocked response "
             f"for state '{request.state_name}' in the mock configuration (STATECRAFT_MOCK_CONFIG) and start the "
@@ -120,6 +126,12 @@ class ServerInvoker:
     async def _lambda(self, resource: str, payload: Any, request: TaskRequest) -> Any:
         name = _function_name(resource)
         handler = functions.find(name)
+        if handler is None and aws_lambda.remote():
+            # No local function of that name, and a Lambda endpoint is configured: call it.
+            full = request.extra.pop("integration", None) == "lambda:invoke"  # AWS's own response, unwrapped
+            parameters = request.extra.get("parameters") if full else None
+            return await self.runtime.io(lambda: aws_lambda.call(
+                resource, payload, parameters, role_arn=aws_tasks.role_arn(request), region=self.scope.region))
         handlers = {}
         if handler is not None:
             handlers[name] = functions.as_async(name, handler, self._blocking)

@@ -24,6 +24,7 @@ from engine.validation.fields import (
     TYPE_FIELDS,
 )
 from engine.validation.jsonata import _validate_jsonata_state
+from engine.validation.resources import problem as integration_problem
 from engine.validation.syntax import is_expression, is_int
 
 
@@ -124,6 +125,8 @@ class StateChecks(Checks):
     def state_task(self, state: dict, path: str, language: str) -> None:
         if self.require(state, path, "Resource"):
             self.expect_type(state["Resource"], ptr(path, "Resource"), str)
+            if isinstance(state["Resource"], str) and (problem := integration_problem(state["Resource"])):
+                self.error(ptr(path, "Resource"), problem)
         timeout = state.get("TimeoutSeconds")
         heartbeat = state.get("HeartbeatSeconds")
         jsonata = language == JSONATA
