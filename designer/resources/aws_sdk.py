@@ -1,9 +1,9 @@
 """`arn:aws:states:::aws-sdk:<service>:<action>`: any AWS API call, made through boto3.
 
-Service names are Step Functions' (`engine.aws_services` maps them onto botocore's).  Parameters are PascalCase even where a service's model
-is camelCase, and results come back PascalCase with timestamps as ISO-8601 text and blobs as
-text, so `shape_in`/`shape_out` walk botocore's shapes to convert both ways.  Errors are named
-`<Service>.<Code>Exception` as
+Service names are Step Functions' (`engine.aws_services` maps them onto botocore's).
+Parameters are PascalCase even where a service's model is camelCase, and results come back
+PascalCase with timestamps as ISO-8601 text and blobs as text, so `shape_in`/`shape_out` walk
+botocore's shapes to convert both ways.  Errors are named `<Service>.<Code>Exception` as
 https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html describes.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.aws_services import botocore_name, operation_name, service_model
 from engine.errors import StatesError
+
 
 def pascal_service(service_id: str) -> str:
     """`DynamoDb` from serviceId `DynamoDB`, `AcmPca` from `ACM PCA`: the SDK for Java 2.x's client prefix."""
@@ -74,7 +75,8 @@ def shape_out(shape: Any, value: Any) -> Any:
         value = value.read()
     if isinstance(value, datetime):
         stamp = value.astimezone(UTC)
-        return stamp.strftime("%Y-%m-%dT%H:%M:%S") + (f".{stamp.microsecond // 1000:03d}" if stamp.microsecond else "") + "Z"
+        millis = f".{stamp.microsecond // 1000:03d}" if stamp.microsecond else ""
+        return stamp.strftime("%Y-%m-%dT%H:%M:%S") + millis + "Z"
     if isinstance(value, bytes | bytearray):
         return _text(bytes(value))
     if shape is None:

@@ -114,7 +114,8 @@ def call(key: str, parameters: Any, *, resource: str, role_arn: str | None, regi
 
 # -- .sync ---------------------------------------------------------------------------------
 
-def poll(key: str, submitted: dict, parameters: dict, *, resource: str, role_arn: str | None, region: str) -> tuple[bool, Any]:
+def poll(key: str, submitted: dict, parameters: dict, *, resource: str, role_arn: str | None,
+         region: str) -> tuple[bool, Any]:
     """One look at a `.sync` job: (finished, its description); raises when it failed."""
     integration = INTEGRATIONS[key]
     kwargs = dict(resource=resource, role_arn=role_arn, region=region)
