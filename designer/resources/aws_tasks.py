@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
-from designer.resources import aws_sdk, optimized
+from designer.resources import aws_sdk, events, optimized
 from engine.errors import StatesError
 from engine.ports import TaskRequest
 
@@ -50,10 +50,9 @@ async def invoke(invoker: Any, request: TaskRequest, service: str, action: str, 
     integration = optimized.find(service, action)
     if pattern not in integration.patterns:
         raise StatesError(f"The resource provided {request.resource} is not recognized.", error="States.Runtime")
-    if key == "events:putEvents":
-        from designer.resources import events
-
-        result = await runtime.io(lambda: events.put_events(request.payload, owner_id=invoker.scope.owner_id, **kwargs))
+    if key == "events:putEvents" and events.target() != "aws":
+        result = await runtime.db(lambda: events.to_own_bus(request.payload, owner_id=invoker.scope.owner_id,
+                                                            region=invoker.scope.region))
     else:
         result = await runtime.io(lambda: optimized.call(key, request.payload, **kwargs))
     if pattern == ".waitForTaskToken":

@@ -212,3 +212,18 @@ def test_a_role_maps_to_the_credential_profile_configured_for_it(tmp_path, monke
     settings.STATECRAFT_AWS_ROLE_PROFILES = {"*": "missing"}
     with pytest.raises(StatesError, match="profile 'missing'"):
         aws_sdk.call("s3", "listBuckets", {}, role_arn=None, **call)
+
+
+@pytest.mark.django_db
+def test_put_events_without_eventbridge_settings_goes_to_statecraft_own_bus(user, monkeypatch, settings):
+    from designer.resources import events
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL_EVENTBRIDGE", raising=False)
+    settings.STATECRAFT_EVENTS_TARGET = ""
+    assert events.target() == "statecraft"
+    answer = events.to_own_bus({"Entries": [
+        {"Source": "shop.orders", "DetailType": "OrderPlaced", "Detail": {"order": 1}},
+        {"Source": "shop.orders", "DetailType": "OrderPlaced"},
+    ]}, owner_id=user.pk, region="us-east-1")
+    assert answer["FailedEntryCount"] == 1
+    assert "EventId" in answer["Entries"][0] and answer["Entries"][1]["ErrorCode"] == "InvalidArgument"
