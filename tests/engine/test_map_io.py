@@ -132,3 +132,73 @@ def test_writer_config_transformations_and_jsonl_output():
     assert store.objects["out", "id1/SUCCEEDED_0.json"] == b'1\n2\n{"a":3}\n'
     assert transform_results([[1, 2], 3], "FLATTEN") == [1, 2, 3]
     assert transform_results([[1, 2], 3], "COMPACT") == [[1, 2], 3]
+
+
+# -- dispatching children ------------------------------------------------------------------
+
+def run_async(coroutine):
+    import asyncio
+
+    return asyncio.run(coroutine)
+
+
+def test_dispatch_batches_items_and_honours_max_concurrency():
+    from engine.map_io.run import ChildOutcome, Limits, dispatch, units
+
+    active, peak = [0], [0]
+
+    async def child(index, payload):
+        import asyncio
+
+        active[0] += 1
+        peak[0] = max(peak[0], active[0])
+        await asyncio.sleep(0.001)
+        active[0] -= 1
+        return ChildOutcome("SUCCEEDED", output=sum(payload["Items"]), record={"Status": "SUCCEEDED"})
+
+    async def go():
+        stream = units(range(100), select=lambda i, item: item * 2, batcher={"max_items": 10})
+        return await dispatch(stream, child, Limits(max_concurrency=3))
+
+    result = run_async(go())
+    assert result.total == 10 and result.succeeded == 10 and peak[0] == 3
+    assert result.results[0] == sum(range(0, 20, 2))
+
+
+def test_dispatch_stops_starting_children_once_failures_exceed_the_tolerance():
+    from engine.map_io.run import ChildOutcome, Limits, dispatch, units
+
+    started = []
+
+    async def child(index, payload):
+        started.append(index)
+        return ChildOutcome("FAILED" if payload % 2 else "SUCCEEDED", error="Boom", record={"Status": "FAILED"})
+
+    result = run_async(dispatch(units(range(100)), child, Limits(max_concurrency=1, tolerated_count=2)))
+    assert result.exceeded and result.failed == 3 and len(started) == 6
+    tolerant = run_async(dispatch(units(range(10)), child, Limits(tolerated_percentage=50)))
+    assert not tolerant.exceeded and tolerant.failed == 5
+
+
+def test_update_of_the_limits_takes_effect_while_the_run_goes_on():
+    import asyncio
+
+    from engine.map_io.run import ChildOutcome, Limits, dispatch, units
+
+    active, peaks = [0], []
+    changes = iter([None, {"max_concurrency": 4}])
+
+    async def child(index, payload):
+        active[0] += 1
+        peaks.append(active[0])
+        await asyncio.sleep(0.02)
+        active[0] -= 1
+        return ChildOutcome("SUCCEEDED", record={})
+
+    async def refresh():
+        return next(changes, None)
+
+    limits = Limits(max_concurrency=1, refresh=refresh, refresh_seconds=0.01)
+    result = run_async(dispatch(units(range(30)), child, limits, keep_results=False))
+    assert result.succeeded == 30 and result.results == []
+    assert peaks[0] == 1 and max(peaks) == 4
