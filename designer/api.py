@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Schema, Status, Swagger
 from ninja.security import django_auth
 
-from designer import selectors, services
+from designer import drafts, selectors, services
 from designer.aws_api import render
 from designer.examples import examples
 from designer.models import Execution, ExecutionStatus, StateMachine
@@ -28,6 +28,8 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="studio-api",
     docs_url="/docs",
+    # No online spec validator: the docs page makes no request off the machine.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -52,9 +54,14 @@ class MachineSummary(Schema):
 
 
 class MachineOut(MachineSummary):
+    """`revision` is the newest revision (the editor's base); it is a draft when `draft` is true,
+    and then `definition` is the draft's while executions run `deployed_revision`."""
+
     definition: Any
     layout: dict
     diagnostics: list[DiagnosticOut]
+    deployed_revision: int = 0
+    draft: bool = False
 
 
 class MachineCreateIn(Schema):
@@ -68,6 +75,8 @@ class MachineUpdateIn(Schema):
     definition: Any
     layout: dict | None = None
     message: str = ""
+    # The revision the edit was made on: a save on top of an older one is refused (409).
+    base_revision: int | None = None
 
 
 class MachineRenameIn(Schema):
@@ -78,6 +87,7 @@ class RevisionSummary(Schema):
     revision: int
     created: datetime
     message: str
+    draft: bool = False
 
 
 class RevisionOut(RevisionSummary):
@@ -95,6 +105,7 @@ class VersionOut(Schema):
     revision: int
     description: str = ""
     created: datetime | None = None
+    executions: int = 0
 
 
 class ValidateIn(Schema):
@@ -204,12 +215,17 @@ def _summary(machine: StateMachine) -> dict:
 
 
 def _machine(machine: StateMachine) -> dict:
-    latest = machine.revisions.order_by("-number").first()
+    latest = drafts.latest_revision(machine)
+    draft = latest is not None and latest.draft
+    text = latest.definition if draft else machine.definition
     return {
         **_summary(machine),
-        "definition": _parsed(machine.definition),
+        "revision": latest.number if latest else machine.revision,
+        "deployed_revision": machine.revision,
+        "draft": draft,
+        "definition": _parsed(text),
         "layout": latest.layout if latest else {},
-        "diagnostics": [_diagnostic(d) for d in services.definition_diagnostics(machine.definition)],
+        "diagnostics": [_diagnostic(d) for d in services.definition_diagnostics(text)],
     }
 
 
@@ -285,13 +301,15 @@ def machines_get(request, name: str):
     return _machine(_get_machine(request, name))
 
 
-@api.put("/machines/{name}", response={200: MachineOut, 400: Error, 404: Error}, tags=["machines"])
+@api.put("/machines/{name}", response={200: MachineOut, 400: Error, 404: Error, 409: Error}, tags=["machines"])
 def machines_update(request, name: str, payload: MachineUpdateIn):
-    machine, _ = services.state_machine_update(
+    """Save: a definition that validates is deployed; one that does not is kept as a draft."""
+    machine, _ = drafts.definition_save(
         machine=_get_machine(request, name),
         definition=_definition_text(payload.definition),
         layout=payload.layout,
         message=payload.message,
+        base_revision=payload.base_revision,
     )
     return _machine(machine)
 
@@ -311,7 +329,7 @@ def machines_delete(request, name: str):
 def revisions_list(request, name: str):
     machine = _get_machine(request, name)
     return [
-        {"revision": r.number, "created": r.created, "message": r.message}
+        {"revision": r.number, "created": r.created, "message": r.message, "draft": r.draft}
         for r in machine.revisions.order_by("-number")
     ]
 
@@ -337,6 +355,7 @@ def _version(version) -> dict:
         "revision": version.revision.number,
         "description": version.description,
         "created": version.created,
+        "executions": version.execution_set.count(),
     }
 
 
@@ -446,19 +465,3 @@ def executions_stop(request, execution_id: int, payload: ExecutionStopIn):
 )
 def executions_redrive(request, execution_id: int, payload: ExecutionStopIn | None = None):
     return _execution(services.execution_redrive(execution=_get_execution(request, execution_id)))
-
-
-# ─── activities ──────────────────────────────────────────────────────────────────────────────
-
-
-class ActivityOut(Schema):
-    name: str
-    arn: str
-    created: datetime
-
-
-@api.get("/activities", response=list[ActivityOut], tags=["activities"])
-def activities_list(request):
-    from designer.models import Activity
-
-    return [{"name": a.name, "arn": a.arn, "created": a.created} for a in Activity.objects.filter(owner=request.user)]

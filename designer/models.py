@@ -33,6 +33,10 @@ def default_tracing_configuration() -> dict:
     return {"enabled": False}
 
 
+def default_encryption_configuration() -> dict:
+    return {"type": "AWS_OWNED_KEY"}
+
+
 class StateMachine(models.Model):
     """A named workflow; `definition` is the latest revision's text, stored exactly as given."""
 
@@ -44,6 +48,7 @@ class StateMachine(models.Model):
     role_arn = models.CharField(max_length=256, blank=True, default="")
     logging_configuration = models.JSONField(default=default_logging_configuration)
     tracing_configuration = models.JSONField(default=default_tracing_configuration)
+    encryption_configuration = models.JSONField(default=default_encryption_configuration)
     description = models.CharField(max_length=256, blank=True, default="")
     status = models.CharField(max_length=16, default="ACTIVE")
     # AWS: revisionId is absent until the first UpdateStateMachine, then a fresh UUID per update.
@@ -80,6 +85,10 @@ class StateMachineRevision(models.Model):
     role_arn = models.CharField(max_length=256, blank=True, default="")
     layout = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=512, blank=True, default="")
+    # A draft was saved from the studio but is not what executions run: it did not validate, or
+    # it was restored from a version and not deployed yet. The machine's `definition` and
+    # `revision` stay those of the last deployed revision.
+    draft = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -217,6 +226,18 @@ class Activity(models.Model):
         from designer import arns
 
         return arns.activity_arn(self.region, self.name)
+
+
+class ActivityWorker(models.Model):
+    """A worker seen calling GetActivityTask; `polls` counts its long polls in progress."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="workers")
+    name = models.CharField(max_length=80, blank=True, default="")
+    polls = models.IntegerField(default=0)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["activity", "name"], name="activityworker_unique_name"),)
 
 
 class TaskTokenStatus(models.TextChoices):

@@ -26,12 +26,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from designer import arns
 from designer.models import (
     AccessKey,
     Activity,
+    ActivityWorker,
     Execution,
     ExecutionStatus,
     HistoryEvent,
@@ -309,7 +311,8 @@ def state_machine_update(
         machine.tracing_configuration, changed = tracing_configuration, True
     latest = machine.revisions.order_by("-number").first()
     if changed:
-        machine.revision += 1
+        # Studio drafts (designer.drafts) take revision numbers too: continue after the newest.
+        machine.revision = (machine.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
         machine.revision_id = str(uuid.uuid4())
         machine.save()
         StateMachineRevision.objects.create(
@@ -555,7 +558,8 @@ def execution_start(
         name = str(uuid.uuid4())
     check_name(name)
     version = target.pick_version()
-    revision = version.revision if version is not None else machine.revisions.order_by("-number").first()
+    # The deployed revision: a newer studio draft (designer.drafts) is not what runs.
+    revision = version.revision if version is not None else machine.revisions.filter(number=machine.revision).first()
     definition = revision.definition if version is not None else machine.definition
     role_arn = revision.role_arn if version is not None else machine.role_arn
     if machine.type == MachineType.EXPRESS:
@@ -768,6 +772,24 @@ def activity_task_get(*, activity: Activity, worker_name: str = "", wait_seconds
     import time
 
     deadline = time.monotonic() + wait_seconds
+    _worker_polling(activity, worker_name, +1)
+    try:
+        return _activity_task_poll(activity, worker_name, deadline)
+    finally:
+        _worker_polling(activity, worker_name, -1)
+
+
+def _worker_polling(activity: Activity, worker_name: str, change: int) -> None:
+    """Count a worker's long polls in progress, for the studio's "workers polling now"."""
+    worker, _ = ActivityWorker.objects.get_or_create(
+        activity=activity, name=worker_name or "", defaults={"last_seen": timezone.now()}
+    )
+    ActivityWorker.objects.filter(pk=worker.pk).update(polls=F("polls") + change, last_seen=timezone.now())
+
+
+def _activity_task_poll(activity: Activity, worker_name: str, deadline: float) -> TaskToken | None:
+    import time
+
     while True:
         with transaction.atomic():
             task = (

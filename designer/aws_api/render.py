@@ -9,8 +9,6 @@ from designer import services
 from designer.models import Activity, Execution, HistoryEvent, StateMachine, StateMachineAlias, StateMachineVersion
 from engine import jsonata_checks
 
-ENCRYPTION = {"type": "AWS_OWNED_KEY"}
-
 
 def tags(resource: StateMachine | Activity) -> list[dict]:
     return [{"key": k, "value": v} for k, v in resource.tags.items()]
@@ -27,7 +25,7 @@ def state_machine(machine: StateMachine) -> dict:
         "creationDate": machine.created,
         "loggingConfiguration": machine.logging_configuration,
         "tracingConfiguration": machine.tracing_configuration,
-        "encryptionConfiguration": ENCRYPTION,
+        "encryptionConfiguration": machine.encryption_configuration,
     }
     if machine.revision_id:
         body["revisionId"] = machine.revision_id
@@ -47,7 +45,7 @@ def state_machine_version(version: StateMachineVersion) -> dict:
         "creationDate": version.created,
         "loggingConfiguration": machine.logging_configuration,
         "tracingConfiguration": machine.tracing_configuration,
-        "encryptionConfiguration": ENCRYPTION,
+        "encryptionConfiguration": machine.encryption_configuration,
     }
     if version.description:
         body["description"] = version.description
@@ -67,7 +65,7 @@ def state_machine_for_execution(execution: Execution) -> dict:
         "updateDate": execution.revision.created if execution.revision else machine.updated,
         "loggingConfiguration": machine.logging_configuration,
         "tracingConfiguration": machine.tracing_configuration,
-        "encryptionConfiguration": ENCRYPTION,
+        "encryptionConfiguration": machine.encryption_configuration,
     }
     if execution.revision and execution.revision.revision_id:
         body["revisionId"] = execution.revision.revision_id
