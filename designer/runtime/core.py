@@ -509,6 +509,9 @@ class Runtime:
         interpreter_ref.append(interpreter)
         interpreter.execution_arn = request["execution_arn"]
         interpreter.ctx_execution["Id"] = request["execution_arn"]
+        # AWS (recorded): a synchronous Express execution cannot be redriven, and its context
+        # object has no Execution.RedriveCount (asynchronous executions have one).
+        interpreter.ctx_execution.pop("RedriveCount", None)
         result = await interpreter.run()
         body = {
             "executionArn": request["execution_arn"],
