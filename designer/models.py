@@ -172,6 +172,10 @@ class Execution(models.Model):
     lease_expires = models.DateTimeField(null=True, blank=True)
     trace_header = models.CharField(max_length=256, blank=True, default="")
     updated = models.DateTimeField(auto_now=True)
+    # A Distributed Map's child execution: the Map Run it belongs to and the execution that ran
+    # the Map ("" and None for every other execution).
+    map_run_arn = models.CharField(max_length=2048, blank=True, default="", db_index=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
 
     class Meta:
         constraints = (

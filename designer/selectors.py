@@ -173,9 +173,13 @@ def execution_list(
     status: str | None = None,
     redrive_filter: str | None = None,
     search: str = "",
+    map_run_arn: str = "",
 ) -> QuerySet[Execution]:
-    """Executions newest first, as ListExecutions returns them."""
-    queryset = Execution.objects.filter(owner=owner).select_related("state_machine")
+    """Executions newest first, as ListExecutions returns them.
+
+    A Distributed Map's children are listed only by their Map Run (`map_run_arn`), as on AWS.
+    """
+    queryset = Execution.objects.filter(owner=owner, map_run_arn=map_run_arn).select_related("state_machine")
     if machine is not None:
         queryset = queryset.filter(state_machine=machine)
     if version is not None:

@@ -366,8 +366,10 @@ def describe_state_machine_for_execution(ctx: Context, p: dict) -> dict:
 @operation
 def list_executions(ctx: Context, p: dict) -> dict:
     if p.get("mapRunArn"):
-        selectors.parse_arn(p["mapRunArn"], "mapRun")
-        raise services.ResourceNotFound(f"Resource not found: '{p['mapRunArn']}'")
+        run = selectors.map_run_get(owner=ctx.user, arn=p["mapRunArn"])
+        children = selectors.execution_list(owner=ctx.user, map_run_arn=run.arn, status=p.get("statusFilter"),
+                                            redrive_filter=p.get("redriveFilter"))
+        return _paged(p, children, "ex", "executions", render.execution_summary)
     if not p.get("stateMachineArn"):
         raise AwsError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
     target = selectors.target_get(owner=ctx.user, arn=p["stateMachineArn"])

@@ -115,7 +115,16 @@ def execution_summary(execution: Execution) -> dict:
     body["redriveCount"] = execution.redrive_count
     if execution.redrive_date:
         body["redriveDate"] = execution.redrive_date
+    body.update(_map_run_child(execution))
     return body
+
+
+def _map_run_child(execution: Execution) -> dict:
+    """A Distributed Map child names its Map Run, and its state machine is the run's (`<machine>/<label>`)."""
+    if not execution.map_run_arn:
+        return {}
+    return {"mapRunArn": execution.map_run_arn,
+            "stateMachineArn": execution.map_run_arn.replace(":mapRun:", ":stateMachine:", 1).rsplit(":", 1)[0]}
 
 
 def execution(execution: Execution) -> dict:
@@ -144,6 +153,7 @@ def execution(execution: Execution) -> dict:
     body["redriveStatus"] = status
     if reason:
         body["redriveStatusReason"] = reason
+    body.update(_map_run_child(execution))
     return body
 
 
