@@ -202,3 +202,36 @@ def test_update_of_the_limits_takes_effect_while_the_run_goes_on():
     result = run_async(dispatch(units(range(30)), child, limits, keep_results=False))
     assert result.succeeded == 30 and result.results == []
     assert peaks[0] == 1 and max(peaks) == 4
+
+
+def test_reader_batcher_and_writer_read_from_the_map_state_fields():
+    from engine.map_io import distributed
+    from engine.map_io.run import ChildOutcome, Limits, dispatch, units
+
+    lines = "".join(json.dumps({"order": i, "amount": i * 10}) + "\n" for i in range(25))
+    store = MemoryStore({("in", "orders.jsonl"): lines.encode()})
+    spec = distributed.Spec.of({
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL",
+                                                                                    "MaxItemsPath": "$.limit"},
+                       "Parameters": {"Bucket": "in", "Key": "orders.jsonl"}},
+        "ItemBatcher": {"MaxItemsPerBatch": 10, "BatchInput": {"run": "nightly"}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "r"},
+                         "WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSON"}},
+    })
+    literal, state_input = (lambda value: value), {"limit": 22}
+    items = distributed.reader_items(spec, literal, lambda path: state_input[path[2:]], store)
+    settings = distributed.batcher_settings(spec, literal, lambda path: None)
+    arn = "arn:aws:states:us-east-1:1:mapRun:orders/batches:5e1f"
+    writer = distributed.writer(spec, literal, store, arn)
+
+    async def child(index, batch):
+        total = sum(item["amount"] for item in batch["Items"])
+        output = {"batch": index, "run": batch["BatchInput"]["run"], "total": total}
+        return ChildOutcome("SUCCEEDED", output=output, record={"Status": "SUCCEEDED", "Output": json.dumps(output)})
+
+    result = run_async(dispatch(units(items, batcher=settings), child, Limits(max_concurrency=2), writer=writer))
+    assert result.total == 3  # 22 items in batches of 10
+    assert distributed.output(spec, writer, result.results) == {
+        "MapRunArn": arn, "ResultWriterDetails": {"Bucket": "out", "Key": "r/5e1f/manifest.json"}}
+    written = json.loads(store.objects["out", "r/5e1f/SUCCEEDED_0.json"])
+    assert sorted(o["total"] for o in written) == [sum(i * 10 for i in range(20, 22)), 450, 1450]
