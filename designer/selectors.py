@@ -113,7 +113,7 @@ def alias_get(*, owner, arn: str) -> StateMachineAlias:
         .first()
     )
     if alias is None:
-        raise ResourceNotFound(f"Resource not found: '{arn}'")
+        raise ResourceNotFound("Request references a resource that does not exist.")  # AWS's text (recorded)
     return alias
 
 

@@ -84,7 +84,11 @@ def describe_state_machine(ctx: Context, p: dict) -> dict:
 
 @operation
 def update_state_machine(ctx: Context, p: dict) -> dict:
-    machine = selectors.state_machine_get(owner=ctx.user, arn=p["stateMachineArn"])
+    arn = p["stateMachineArn"]
+    if selectors.parse_arn(arn, "stateMachine").qualifier is not None:
+        # AWS (recorded): a version or alias ARN names no updatable state machine.
+        raise services.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+    machine = selectors.state_machine_get(owner=ctx.user, arn=arn)
     machine, version = services.state_machine_update(
         machine=machine,
         definition=p.get("definition"),
@@ -120,9 +124,12 @@ def delete_state_machine(ctx: Context, p: dict) -> dict:
 
 @operation
 def list_state_machines(ctx: Context, p: dict) -> dict:
+    # AWS: machines are listed by name, compared as strings ("m-10" before "m-2"), whatever
+    # the database's collation would say.
+    machines = sorted(selectors.state_machine_list(owner=ctx.user, region=ctx.region), key=lambda m: m.name)
     return _paged(
         p,
-        selectors.state_machine_list(owner=ctx.user, region=ctx.region),
+        machines,
         "sm",
         "stateMachines",
         lambda m: {"stateMachineArn": m.arn, "name": m.name, "type": m.type, "creationDate": m.created},
