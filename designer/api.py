@@ -16,7 +16,7 @@ from django.conf import settings
 from ninja import NinjaAPI, Schema, Status, Swagger
 from ninja.security import django_auth
 
-from designer import drafts, selectors, services
+from designer import api_triggers, drafts, selectors, services
 from designer.aws_api import render
 from designer.examples import examples
 from designer.models import Execution, ExecutionStatus, StateMachine
@@ -465,3 +465,8 @@ def executions_stop(request, execution_id: int, payload: ExecutionStopIn):
 )
 def executions_redrive(request, execution_id: int, payload: ExecutionStopIn | None = None):
     return _execution(services.execution_redrive(execution=_get_execution(request, execution_id)))
+
+
+# ─── triggers (designer/api_triggers.py) ─────────────────────────────────────────────────────
+
+api_triggers.install(api)

@@ -10,7 +10,10 @@ class DesignerConfig(AppConfig):
 
     def ready(self):
         # Servers start the execution runtime at once, so executions cut off by a restart resume.
-        from designer import runtime
+        from designer import runtime, status_hooks
+        from designer.triggers import status_events
+
+        status_hooks.register(status_events.publish_now)  # EventBridge status-change events
 
         if runtime.is_server_process() and runtime.mode() != "off":
             runtime.start()

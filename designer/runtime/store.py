@@ -22,8 +22,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from designer import status_hooks
 from designer.models import Execution, ExecutionStatus, HistoryEvent
-from designer.triggers import status_events
 
 
 @dataclass
@@ -174,7 +174,7 @@ def finish(execution_id: int, owner: str, events: list[dict], checkpoint: dict |
         if live is not None:
             live.publish_status(execution_id)
         # EventBridge: "Step Functions Execution Status Change" on the default bus, after commit.
-        status_events.execution_status_changed(execution_id)
+        status_hooks.execution_status_changed(execution_id)
     return True
 
 

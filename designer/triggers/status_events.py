@@ -1,18 +1,18 @@
 """Step Functions Execution Status Change events on the default bus (source `aws.states`).
 
-Called explicitly where an execution starts, stops or finishes; the event leaves after commit so
-a rolled-back change publishes nothing. AWS: only Standard workflows emit these events.
+`publish_now` listens on `designer.status_hooks` (registered in AppConfig.ready), which the code
+calls explicitly where an execution starts, stops or finishes; it runs after commit, so a
+rolled-back change publishes nothing. AWS: only Standard workflows emit these events.
 https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from designer.models import Execution
+from designer.triggers import events
+
 DETAIL_TYPE = "Step Functions Execution Status Change"
 
 
@@ -43,8 +43,7 @@ def detail(execution) -> dict:
 
 
 def publish_now(execution_id: int) -> None:
-    from designer.models import Execution
-    from designer.triggers import events
+    """Publish the execution's current status to its owner's default bus (when it has rules)."""
 
     execution = Execution.objects.select_related("state_machine", "owner").filter(pk=execution_id).first()
     if execution is None or execution.type != "STANDARD":
@@ -59,15 +58,3 @@ def publish_now(execution_id: int) -> None:
         time=execution.stop_date or execution.start_date,
     )
     events.publish(bus=bus, event=event)
-
-
-def execution_status_changed(execution_id: int) -> None:
-    """Publish the execution's current status once the surrounding transaction commits."""
-
-    def send():
-        try:
-            publish_now(execution_id)
-        except Exception:  # an event that cannot be delivered must never fail the execution
-            logger.exception("status-change event for execution %s failed", execution_id)
-
-    transaction.on_commit(send)

@@ -142,3 +142,19 @@ def test_unknown_time_zone_is_refused():
 
 def test_an_impossible_date_never_fires():
     assert ex.upcoming(ex.parse("cron(0 0 30 2 ? *)"), after=utc(2026, 1, 1), tz=ex.zone("UTC"), count=1) == []
+
+
+@pytest.mark.parametrize("expression, zone, text", [
+    ("rate(1 hour)", "", "Every hour"),
+    ("rate(15 minutes)", "", "Every 15 minutes"),
+    ("at(2026-07-01T09:00:00)", "Europe/Paris", "Once, on 2026-07-01 at 09:00:00 (Europe/Paris)"),
+    ("cron(0 7 ? * MON-FRI *)", "Europe/Berlin", "Every weekday, at 07:00 (Europe/Berlin)"),
+    ("cron(30 2 L * ? *)", "", "On the last day of the month, at 02:30 (UTC)"),
+    ("cron(0 10 ? * 6#3 *)", "", "On the third Friday of the month, at 10:00 (UTC)"),
+    ("cron(0/15 * * * ? *)", "", "Every day, every 15 minutes (UTC)"),
+    ("cron(0 9 1 JAN,JUL ? 2027)", "", "On day 1 of the month, at 09:00, in January and July, in 2027 (UTC)"),
+])
+def test_plain_language_descriptions(expression, zone, text):
+    from designer.triggers.describe import describe
+
+    assert describe(expression, zone) == text

@@ -149,6 +149,7 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
       <button type="button" onClick={() => void publish()} disabled={!name} data-testid="publish" title="Publish the saved definition as a new version">Publish</button>
       <button type="button" className="primary" data-testid="save" onClick={() => void save()} disabled={saving} title="Save (Ctrl+S)">{saving ? "Saving…" : "Save"}</button>
       {name && <button type="button" data-testid="executions-link" title="This machine's executions" onClick={() => navigate(`/machines/${encodeURIComponent(name)}/executions/`)}>Executions</button>}
+      {name && <button type="button" data-testid="triggers-tab" title="Schedules, event rules and webhooks that start this machine" onClick={() => navigate(`/machines/${encodeURIComponent(name)}/triggers/`)}>Triggers</button>}
       <button type="button" className="accent" data-testid="start-execution" title="Start an execution" onClick={() => (name ? setDialog("start") : flash("error", "Save the state machine first"))}>▶ Start execution</button>
       {dialog === "start" && name && <StartExecutionDialog name={name} onClose={() => setDialog(null)} beforeStart={async () => { if (useEditor.getState().dirty) await save(); }} />}
       {dialog === "revisions" && name && <RevisionsDialog name={name} onClose={() => setDialog(null)} />}
