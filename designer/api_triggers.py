@@ -14,8 +14,8 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from designer import selectors, services
-from designer.aws_api.scheduler_api import schedule_out
 from designer.models import Rule, Schedule, StateMachine, TriggerFire, Webhook
+from designer.triggers import arns as trigger_arns
 from designer.triggers import events, expressions, schedules, webhooks
 from designer.triggers.describe import describe
 from designer.triggers.errors import NotFound, TriggerError, ValidationError
@@ -114,9 +114,9 @@ def _upcoming(schedule: Schedule) -> list[datetime]:
 
 
 def _schedule(schedule: Schedule) -> dict:
-    out = schedule_out(schedule)
     return {
-        "id": schedule.pk, "name": schedule.name, "group": schedule.group.name, "arn": out["Arn"],
+        "id": schedule.pk, "name": schedule.name, "group": schedule.group.name,
+        "arn": trigger_arns.schedule_arn(schedule.group.region, schedule.group.name, schedule.name),
         "expression": schedule.expression, "timezone": schedule.timezone or "UTC", "state": schedule.state,
         "description": schedule.description, "summary": describe(schedule.expression, schedule.timezone),
         "next": [t.isoformat() for t in _upcoming(schedule)], "input": schedule.target.get("Input"),

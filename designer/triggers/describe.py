@@ -85,7 +85,13 @@ def describe(expression: str, timezone: str = "") -> str:
     if isinstance(parsed, expressions.Rate):
         return f"Every {parsed.unit}" if parsed.value == 1 else f"Every {parsed.value} {parsed.unit}s"
     minutes, hours, dom, month, dow, year = parsed.text.split()
-    sentence = f"{_days(dom, dow)}, {_time(minutes, hours)}"
+    days, time = _days(dom, dow), _time(minutes, hours)
+    if days == "every day" and time.startswith("every"):
+        sentence = time  # "every 15 minutes" says "every day" already
+    elif days == "every day" and minutes.isdigit() and hours == "*":
+        sentence = f"every hour, at minute {int(minutes)}"
+    else:
+        sentence = f"{days}, {time}"
     if month != "*":
         sentence += f", in {_list(month, expressions.MONTHS, MONTH_NAMES)}"
     if year != "*":

@@ -151,7 +151,9 @@ def test_an_impossible_date_never_fires():
     ("cron(0 7 ? * MON-FRI *)", "Europe/Berlin", "Every weekday, at 07:00 (Europe/Berlin)"),
     ("cron(30 2 L * ? *)", "", "On the last day of the month, at 02:30 (UTC)"),
     ("cron(0 10 ? * 6#3 *)", "", "On the third Friday of the month, at 10:00 (UTC)"),
-    ("cron(0/15 * * * ? *)", "", "Every day, every 15 minutes (UTC)"),
+    ("cron(0/15 * * * ? *)", "", "Every 15 minutes (UTC)"),
+    ("cron(5 * * * ? *)", "Asia/Tokyo", "Every hour, at minute 5 (Asia/Tokyo)"),
+    ("cron(0 8,18 * * ? *)", "", "Every day, at 08:00 and 18:00 (UTC)"),
     ("cron(0 9 1 JAN,JUL ? 2027)", "", "On day 1 of the month, at 09:00, in January and July, in 2027 (UTC)"),
 ])
 def test_plain_language_descriptions(expression, zone, text):
