@@ -76,7 +76,9 @@ def is_server_process(argv: list[str] | None = None) -> bool:
 def dispatch(execution) -> None:
     runtime = _runtime or (get_runtime() if _autostart_allowed() else None)
     if runtime is not None:
-        runtime.dispatch(execution.pk)
+        from designer.runtime import store
+
+        runtime.dispatch(execution.pk, store.record_of(execution))
     else:
         wake.publish("dispatch", id=execution.pk)
 

@@ -21,6 +21,10 @@
 - RedriveExecution continues from the checkpoint taken before the failed state, after an
   ExecutionRedriven event; `$$.Execution.RedriveCount` is the row's redrive count.
 Database calls run on a small thread pool (one thread with SQLite, whose writes are serial).
+Writes (claims, steps, final rows) go through `write()`: those queued while a transaction is
+being written are written together in the next one (group commit, `store.group_commit`).
+A new execution started in this process arrives with its row (`dispatch(id, record)`): the
+runtime claims it in the next group commit and runs it without reading it back.
 """
 
 from __future__ import annotations
@@ -48,6 +52,13 @@ from engine.ports import Cancellation
 logger = logging.getLogger(__name__)
 
 REAPER_BATCH = 50
+# Parked executions: a Wait longer than PARK_SECONDS parks; the timer loop looks for parked rows
+# due within TIMER_HORIZON seconds every TIMER_POLL seconds, claims them and starts each on time.
+PARK_SECONDS = 2.0
+TIMER_POLL = 0.2
+TIMER_HORIZON = 1.0
+TIMER_BATCH = 500
+WRITE_BATCH = 200  # writes per group commit at most
 # Inside a Parallel/Map: how often the engine lets the flusher run, and the least time between
 # two writes (STATECRAFT_PROGRESS_SECONDS sets the latter).
 PROGRESS_SECONDS = 0.01
@@ -72,6 +83,7 @@ class Run:
         self.task: asyncio.Task | None = None
         self.body: asyncio.Task | None = None
         self.lost = False
+        self.parked = False  # stored with its wake-up time: this copy writes nothing more
 
     def cancel(self) -> None:
         self.cancellation.cancel()
@@ -105,6 +117,11 @@ class Runtime:
         # The reaper leaves executions to other workers beyond this many at once in this process.
         self.max_running = int(_setting("STATECRAFT_MAX_RUNNING", 2000))
         self.progress_write_seconds = float(_setting("STATECRAFT_PROGRESS_SECONDS", PROGRESS_WRITE_SECONDS))
+        self.park_seconds = float(_setting("STATECRAFT_PARK_SECONDS", PARK_SECONDS))
+        self.timers_pending = 0  # claimed by the timer loop, not yet started
+        self.executions_parked = 0
+        self.write_queue: list[tuple] = []
+        self.writer_busy = False
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -127,6 +144,7 @@ class Runtime:
         if self.background:
             self.loop.create_task(self._reaper())
             self.loop.create_task(self._renewer())
+            self.loop.create_task(self._timers())
         self.loop.run_forever()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -169,14 +187,46 @@ class Runtime:
 
         return await self.loop.run_in_executor(self.db_pool, call)
 
+    async def write(self, function, *args, **kwargs) -> Any:
+        """Run a store write in the next group commit and return its result."""
+        future = self.loop.create_future()
+        self.write_queue.append((function, args, kwargs, future))
+        if not self.writer_busy:
+            self.writer_busy = True
+            self.loop.create_task(self._write_groups())
+        return await future
+
+    async def _write_groups(self) -> None:
+        try:
+            while self.write_queue:
+                group, self.write_queue = self.write_queue[:WRITE_BATCH], self.write_queue[WRITE_BATCH:]
+                calls = [(function, args, kwargs) for function, args, kwargs, _ in group]
+                try:
+                    results = await self.db(store.group_commit, calls)
+                except Exception as exc:
+                    results = [(False, exc)] * len(group)
+                for (_, _, _, future), (ok, value) in zip(group, results, strict=True):
+                    if future.done():
+                        continue
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+        finally:
+            self.writer_busy = False
+            if self.write_queue:  # queued after the loop's last look
+                self.writer_busy = True
+                self.loop.create_task(self._write_groups())
+
     async def io(self, function, *args) -> Any:
         """Run blocking work (a Python handler, an HTTP request) off the loop."""
         return await self.loop.run_in_executor(self.io_pool, function, *args)
 
     # -- wake-ups from other threads and processes -----------------------------------------
 
-    def dispatch(self, execution_id: int) -> None:
-        self.loop.call_soon_threadsafe(lambda: self.loop.create_task(self._claim_and_run(execution_id)))
+    def dispatch(self, execution_id: int, record: store.ExecutionRecord | None = None) -> None:
+        """Run a new execution (with its `record` when the caller has the fresh row)."""
+        self.loop.call_soon_threadsafe(lambda: self.loop.create_task(self._claim_and_run(execution_id, record)))
 
     def cancel(self, execution_id: int) -> None:
         self.loop.call_soon_threadsafe(self._cancel_local, execution_id)
@@ -226,26 +276,26 @@ class Runtime:
 
     # -- claiming ---------------------------------------------------------------------------
 
-    async def _claim_and_run(self, execution_id: int) -> None:
+    async def _claim_and_run(self, execution_id: int, record: store.ExecutionRecord | None = None) -> None:
         if execution_id in self.running or self._stopping:
             return
         if len(self.running) >= self.max_running:
             # At capacity: leave it to another worker, or to this one's reaper once there is room.
             return
         try:
-            claimed = await self.db(store.claim, execution_id, self.owner, self.lease_seconds)
+            claimed = await self.write(store.claim, execution_id, self.owner, self.lease_seconds)
         except Exception:
             logger.exception("claiming execution %s failed", execution_id)
             return
         if claimed:
-            self._spawn(execution_id)
+            self._spawn(execution_id, record)
 
-    def _spawn(self, execution_id: int) -> None:
+    def _spawn(self, execution_id: int, record: store.ExecutionRecord | None = None) -> None:
         if execution_id in self.running:
             return
         run = Run(execution_id)
         self.running[execution_id] = run
-        run.task = self.loop.create_task(self._execute(run))
+        run.task = self.loop.create_task(self._execute(run, record))
 
     async def _reaper(self) -> None:
         from django.apps import apps
@@ -264,6 +314,35 @@ class Runtime:
                     logger.exception("the reaper failed; retrying")
             # A full batch means more are waiting (after a restart): claim the next batch at once.
             await asyncio.sleep(0 if claimed and len(claimed) >= room else self.poll_seconds)
+
+    async def _timers(self) -> None:
+        """Claim parked executions about to fall due and start each at its due time."""
+        from django.apps import apps
+
+        while not apps.ready:
+            await asyncio.sleep(0.05)
+        while True:
+            room = min(TIMER_BATCH, self.max_running - len(self.running) - self.timers_pending)
+            due: list = []
+            if not self._stopping and room > 0:
+                try:
+                    due = await self.db(store.claim_due, self.owner, self.lease_seconds, TIMER_HORIZON, room)
+                except Exception:
+                    logger.exception("claiming due timers failed; retrying")
+            now = timezone.now()
+            for execution_id, when in due:
+                delay = (when - now).total_seconds()
+                if delay <= 0:
+                    self._spawn(execution_id)
+                else:
+                    self.timers_pending += 1
+                    self.loop.call_later(delay, self._start_due, execution_id)
+            await asyncio.sleep(0 if due and len(due) >= room else TIMER_POLL)
+
+    def _start_due(self, execution_id: int) -> None:
+        self.timers_pending -= 1
+        if not self._stopping:
+            self._spawn(execution_id)
 
     async def _renewer(self) -> None:
         while True:
@@ -285,10 +364,11 @@ class Runtime:
 
     # -- running ----------------------------------------------------------------------------
 
-    async def _execute(self, run: Run) -> None:
+    async def _execute(self, run: Run, record: store.ExecutionRecord | None = None) -> None:
         execution_id = run.execution_id
         try:
-            record = await self.db(store.load, execution_id)
+            if record is None:
+                record = await self.db(store.load, execution_id)
             if record is None:
                 return
             if record.type == "EXPRESS":
@@ -309,9 +389,13 @@ class Runtime:
                     logger.exception("could not record the failure of execution %s", execution_id)
         finally:
             self.running.pop(execution_id, None)
-            self.executions_finished += 1
-            self.notify_finished(execution_id)
-            wake.publish("finished", id=execution_id)
+            if run.parked:
+                self.executions_parked += 1
+            else:
+                self.executions_finished += 1
+                self.notify_finished(execution_id)
+                if wake.redis_url():  # for a .sync parent in another process; off the loop
+                    self.io_pool.submit(wake.publish, "finished", id=execution_id)
 
     def _invoker(self, record, interpreter_ref: list, test_case: str | None):
         from designer.resources import ExecutionScope, ServerInvoker
@@ -410,6 +494,25 @@ class Runtime:
 
         interpreter.progress_wait = progress_wait
 
+        async def park(due) -> None:
+            async with write_lock:
+                if run.lost or run.cancellation.cancelled:
+                    return
+                # As in a step: the events so far and the checkpoint of this very point, together.
+                events = sink.drain()
+                cp = interpreter.flight_checkpoint()
+                ok = await self.write(store.park, record.id, self.owner, events, cp, due)
+                run.parked = ok
+            if not ok:
+                run.lost = True
+                run.cancel()
+                return
+            interpreter.stopping = True  # no WaitStateAborted: the Wait goes on in the database
+            raise asyncio.CancelledError()
+
+        if self.background:
+            interpreter.park, interpreter.park_after = park, self.park_seconds
+
         async def flusher() -> None:
             try:
                 await flush_loop()
@@ -427,7 +530,7 @@ class Runtime:
                         await asyncio.sleep(delay)
                 dirty.clear()
                 async with write_lock:
-                    if not sink.events or run.lost or run.cancellation.cancelled:
+                    if not sink.events or run.lost or run.parked or run.cancellation.cancelled:
                         continue
                     began = loop.time()
                     # Taken together, with no await between: the checkpoint describes exactly
@@ -437,7 +540,7 @@ class Runtime:
                     # Copying the checkpoint stands for the cost of encoding it in the write too.
                     build = loop.time() - began
                     big = len((cp.get("nested") or {}).get("done") or ()) >= PROGRESS_BIG
-                    ok = await self.db(store.save_step, record.id, self.owner, events, cp, self.lease_seconds)
+                    ok = await self.write(store.save_step, record.id, self.owner, events, cp, self.lease_seconds)
                     next_write = began + max(self.progress_write_seconds if big else 0.0, 4 * build)
                 written.set()
                 if not ok:
@@ -451,9 +554,9 @@ class Runtime:
             result = await run.body
         except asyncio.CancelledError:
             result = None
-        if result is None or run.lost or run.cancellation.cancelled:
+        if result is None or run.lost or run.parked or run.cancellation.cancelled:
             flush_task.cancel()
-            return  # stopped or taken over: the row is someone else's now
+            return  # stopped, parked or taken over: the row is someone else's now
         async with write_lock:
             # A step write in progress has finished (it holds the lock while writing); the
             # flusher may go now, and the rest is written with the final status.
@@ -462,7 +565,7 @@ class Runtime:
             final = interpreter.checkpoint()
             if result.status != "SUCCEEDED" and anchor[0] is not None:
                 final["redrive"] = anchor[0]
-            await self.db(
+            await self.write(
                 store.finish, record.id, self.owner, events, final, status=result.status,
                 output=result.output, error=result.error, cause=result.cause, stop_date=result.stop_date,
             )
@@ -486,7 +589,7 @@ class Runtime:
             return
         if run.lost or run.cancellation.cancelled:
             return
-        await self.db(store.finish, record.id, self.owner, [], None, status=result.status,
+        await self.write(store.finish, record.id, self.owner, [], None, status=result.status,
                       output=result.output, error=result.error, cause=result.cause, stop_date=result.stop_date)
 
     async def run_sync(self, request: dict) -> dict:

@@ -14,6 +14,11 @@ the same shape for the top-level state in flight when it is not a Parallel or Ma
 It is valid at any point where the interpreter awaits: at such a point the top-level state
 `next_state` has been entered (`top.entered`) and has not exited.
 
+A top-level Wait longer than `park_after` seconds parks: `park(due)` (set by the runtime) stores
+the flight checkpoint with its wake-up time and ends this copy of the execution; the runtime
+resumes it from that checkpoint when it is due, and the Wait then only waits for what is left.
+The machine's TimeoutSeconds bounds the wake-up time, so a timeout is not missed while parked.
+
 Inside a top-level Parallel or Map the engine's own record is exact at every await (finished and
 in-flight branches/iterations, engine.branches), and its progress points await `progress()`:
 here that also waits for the runtime's writes (`progress_wait`) when too many events are pending.
@@ -22,7 +27,7 @@ here that also waits for the runtime's writes (`progress_wait`) when too many ev
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine.interpreter import Interpreter
@@ -54,6 +59,9 @@ class DurableInterpreter(Interpreter):
                  extra_checkpoint: dict | None = None, timeout_from: datetime | None = None, **kwargs: Any):
         super().__init__(definition, input, checkpoint=checkpoint, **kwargs)
         self.extra_checkpoint = dict(extra_checkpoint or {})
+        # Set by the runtime: `await park(due)` stores the execution and ends this copy of it.
+        self.park = None
+        self.park_after = 2.0
         if timeout_from is not None and self.machine.timeout_seconds is not None:
             # The machine's TimeoutSeconds counts from `timeout_from` (the start), also after a
             # restart: resume with what is left. A copy, because compiled machines are shared.
@@ -61,6 +69,8 @@ class DurableInterpreter(Interpreter):
             machine = copy.copy(self.machine)
             machine.timeout_seconds = max(0.0, self.machine.timeout_seconds - elapsed)
             self.machine = machine
+        timeout = self.machine.timeout_seconds
+        self.deadline = None if timeout is None else self.clock.now() + timedelta(seconds=timeout)
         # Awaited at each progress point inside a Parallel/Map (set by the runtime: it waits
         # while too many events wait to be written, so the database and the live view keep up).
         self.progress_wait = None
@@ -109,6 +119,13 @@ class DurableInterpreter(Interpreter):
                     and getattr(state, "timestamp_path", None) is None and self.top.entered_time is not None):
                 elapsed = (self.clock.now() - self.top.entered_time).total_seconds()
                 seconds = max(0.0, seconds - elapsed)
+            if state is not None and state.type == "Wait" and self.park is not None:
+                now = self.clock.now()
+                due = now + timedelta(seconds=seconds)
+                if self.deadline is not None:
+                    due = min(due, self.deadline)
+                if (due - now).total_seconds() > self.park_after:
+                    await self.park(due)  # returns only when parking is refused (the lease is lost)
         await super().sleep(seconds)
 
 

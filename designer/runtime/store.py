@@ -8,8 +8,15 @@ The execution row is the authority (see STYLE.md, "The channel layer is not a wo
   ours) followed by the step's history rows. The UPDATE comes first so that on SQLite the
   transaction takes the write lock at once, and so that a StopExecution that committed first
   makes the step write nothing (no event after ExecutionAborted, no clash of event ids);
-- the final write sets status, output, error, cause and stop_date the same way.
-These functions run on the runtime's database threads, never on its event loop.
+- the final write sets status, output, error, cause and stop_date the same way;
+- a parked execution (one that only waits, see `park`) has no owner and its wake-up time as
+  `lease_expires`: the (status, lease_expires) index is then also the durable timer index, the
+  timer loop claims rows about to fall due (`claim_due`), and the reaper, which claims rows whose
+  lease has expired, picks up any that were missed.
+These functions run on the runtime's database threads, never on its event loop. The writes
+(`claim`, `save_step`, `finish`) also run grouped: `group_commit` runs the writes several
+executions queued meanwhile in one transaction (one commit, one fsync on PostgreSQL), so their
+own `atomic(savepoint=False)` blocks join it without a savepoint each.
 """
 
 from __future__ import annotations
@@ -47,13 +54,38 @@ class ExecutionRecord:
 
 
 def _lease_filter(now: datetime) -> Q:
-    return Q(lease_owner="") | Q(lease_expires__isnull=True) | Q(lease_expires__lt=now)
+    # A row nobody holds has no lease_expires; a parked one (below) has its wake-up time there.
+    return Q(lease_expires__isnull=True) | Q(lease_expires__lt=now)
+
+
+def group_commit(calls: list[tuple]) -> list[tuple[bool, object]]:
+    """Run `(function, args, kwargs)` writes in one transaction; `(ok, result or exception)` each.
+
+    When one of them raises, the group is rolled back and each runs again in its own
+    transaction, so one execution's failure never costs the others their writes.
+    """
+    if len(calls) > 1:
+        try:
+            with transaction.atomic():
+                return [(True, function(*args, **kwargs)) for function, args, kwargs in calls]
+        except Exception:
+            if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
+                connection.close()
+    results: list[tuple[bool, object]] = []
+    for function, args, kwargs in calls:
+        try:
+            results.append((True, function(*args, **kwargs)))
+        except Exception as exc:
+            if connection.connection is not None and not connection.in_atomic_block:
+                connection.close()  # a broken connection is reopened by the next call
+            results.append((False, exc))
+    return results
 
 
 def claim(execution_id: int, owner: str, lease_seconds: float) -> bool:
     """Take the lease of one RUNNING execution if nobody holds a live one; True when we got it."""
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         updated = (
             Execution.objects.filter(pk=execution_id, status=ExecutionStatus.RUNNING)
             .filter(_lease_filter(now) | Q(lease_owner=owner))
@@ -86,6 +118,41 @@ def claim_expired(owner: str, lease_seconds: float, limit: int = 50) -> list[int
     return claimed
 
 
+def claim_due(owner: str, lease_seconds: float, horizon: float, limit: int) -> list[tuple[int, datetime]]:
+    """Claim parked executions due within `horizon` seconds: [(id, due)], earliest first."""
+    now = timezone.now()
+    rows = Execution.objects.filter(
+        status=ExecutionStatus.RUNNING, lease_owner="", lease_expires__lte=now + timedelta(seconds=horizon)
+    ).order_by("lease_expires")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            rows = rows.select_for_update(skip_locked=True)
+        # SQLite: the transaction holds the write lock from its start (IMMEDIATE), so what it
+        # reads stays ours until it commits.
+        due = list(rows.values_list("pk", "lease_expires")[:limit])
+        if due:
+            latest = max(d for _, d in due)
+            Execution.objects.filter(pk__in=[pk for pk, _ in due]).update(
+                lease_owner=owner, lease_expires=max(latest, now) + timedelta(seconds=lease_seconds))
+    return due
+
+
+def park(execution_id: int, owner: str, events: list[dict], checkpoint: dict, due: datetime) -> bool:
+    """Leave memory until `due`: the step's events and checkpoint, no owner, wake-up time `due`."""
+    with transaction.atomic(savepoint=False):
+        updated = Execution.objects.filter(
+            pk=execution_id, status=ExecutionStatus.RUNNING, lease_owner=owner
+        ).update(checkpoint=checkpoint, lease_owner="", lease_expires=due, updated=timezone.now())
+        if not updated:
+            return False
+        if events:
+            created = HistoryEvent.objects.bulk_create(_rows(execution_id, events))
+            live = _live()
+            if live is not None:
+                live.publish_events(execution_id, created)
+    return True
+
+
 def renew(owner: str, ids: list[int], lease_seconds: float) -> set[int]:
     """Push our leases forward; returns the ids we still hold (a stopped execution drops out)."""
     if not ids:
@@ -102,6 +169,23 @@ def renew(owner: str, ids: list[int], lease_seconds: float) -> set[int]:
 def release(owner: str, execution_id: int) -> None:
     """Give a lease back (shutting down) so another worker can take the execution at once."""
     Execution.objects.filter(pk=execution_id, lease_owner=owner).update(lease_owner="", lease_expires=None)
+
+
+def record_of(row: Execution) -> ExecutionRecord | None:
+    """The record of an execution StartExecution has just created (no query), else None.
+
+    Only a fresh row qualifies (no history yet, no checkpoint but a test case, not redriven):
+    the in-process runtime then starts it from what the request already holds.
+    """
+    cp = row.checkpoint
+    if row.redrive_count or (cp and set(cp) - {"test_case"}) or "state_machine" not in row._state.fields_cache:
+        return None
+    machine = row.state_machine
+    return ExecutionRecord(
+        id=row.pk, type=row.type, name=row.name, arn=row.arn, definition=row.definition, input=row.input,
+        role_arn=row.role_arn, region=machine.region, machine_name=machine.name, owner_id=row.owner_id,
+        checkpoint=cp, redrive_count=0, last_event_id=0, start_date=row.start_date,
+    )
 
 
 def load(execution_id: int) -> ExecutionRecord | None:
@@ -140,7 +224,7 @@ def _rows(execution_id: int, events: list[dict]) -> list[HistoryEvent]:
 def save_step(execution_id: int, owner: str, events: list[dict], checkpoint: dict, lease_seconds: float) -> bool:
     """One step: the checkpoint and the step's events in one transaction; False when the lease is lost."""
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         updated = Execution.objects.filter(
             pk=execution_id, status=ExecutionStatus.RUNNING, lease_owner=owner
         ).update(checkpoint=checkpoint, lease_expires=now + timedelta(seconds=lease_seconds), updated=now)
@@ -157,7 +241,7 @@ def save_step(execution_id: int, owner: str, events: list[dict], checkpoint: dic
 def finish(execution_id: int, owner: str, events: list[dict], checkpoint: dict | None, *, status: str,
            output: str | None, error: str | None, cause: str | None, stop_date: datetime) -> bool:
     """The last step: events, checkpoint and the terminal status in one transaction."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         updated = Execution.objects.filter(
             pk=execution_id, status=ExecutionStatus.RUNNING, lease_owner=owner
         ).update(
