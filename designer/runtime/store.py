@@ -119,10 +119,12 @@ def claim_expired(owner: str, lease_seconds: float, limit: int = 50) -> list[int
 
 
 def claim_due(owner: str, lease_seconds: float, horizon: float, limit: int) -> list[tuple[int, datetime]]:
-    """Claim parked executions due within `horizon` seconds: [(id, due)], earliest first."""
+    """Claim parked executions due within `horizon` seconds, and any whose lease has expired (a
+    killed worker's): [(id, due)], earliest first."""
     now = timezone.now()
     rows = Execution.objects.filter(
-        status=ExecutionStatus.RUNNING, lease_owner="", lease_expires__lte=now + timedelta(seconds=horizon)
+        Q(lease_owner="") | Q(lease_expires__lt=now),
+        status=ExecutionStatus.RUNNING, lease_expires__lte=now + timedelta(seconds=horizon),
     ).order_by("lease_expires")
     with transaction.atomic():
         if connection.vendor == "postgresql":
