@@ -1,19 +1,13 @@
 """The execution runtime: one asyncio loop in a daemon thread running many executions at once.
 
-- Standard executions: claimed with a database lease, run by a `DurableInterpreter`; whenever
-  the interpreter awaits, a flusher writes the events emitted since the last write together with
-  a checkpoint in one transaction (`store.save_step`), and the end writes the final status.
-  The checkpoint is exact at every await (engine.interpreter), so the pair always agrees.
-  Inside a Parallel or Map the engine also awaits at progress points (every PROGRESS_SECONDS of
-  wall time, even when every state in it is synchronous), so a long Map's events reach the
-  database and the live view while it runs. Once PROGRESS_BIG iterations have finished, writes
-  are spaced at least PROGRESS_WRITE_SECONDS apart (more when building the checkpoint, which
-  carries every finished iteration's output, gets slow), and the engine waits at a progress point while more than
-  PROGRESS_BACKLOG events wait to be written: an execution runs no further ahead of its
-  durable history than that, and a watcher sees a 5,000-item Map advance in steps.
-  A reaper claims RUNNING executions whose lease is empty or expired (at startup too) and
-  resumes them from their checkpoint; leases are renewed while running.
-- Express executions run in memory: StartSyncExecution returns the result; an asynchronous
+- Standard executions: claimed with a database lease and run by `standard.run_standard`
+  (a `DurableInterpreter` whose events and checkpoints are written whenever it awaits; see
+  there). A reaper claims RUNNING executions whose lease is empty or expired (at startup too)
+  and resumes them from their checkpoint; leases are renewed while running.
+- Parked executions (a long Wait) are stored with their wake-up time and leave memory; the
+  timer loop (`_timers`) claims those due within TIMER_HORIZON seconds, and those whose lease
+  expired with a killed worker, and starts each at its due time.
+- Express executions run in memory (`express`): StartSyncExecution returns the result; an asynchronous
   Express execution keeps only its row's final status (AWS records no Express history). It is
   leased too, so a crash restarts it from the beginning (AWS: at-least-once).
 - StopExecution (services write ExecutionAborted) cancels the interpreter; what it emits after
@@ -30,8 +24,6 @@ runtime claims it in the next group commit and runs it without reading it back.
 from __future__ import annotations
 
 import asyncio
-import copy
-import json
 import logging
 import os
 import socket
@@ -44,9 +36,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from designer.runtime import store, wake
-from designer.runtime.durable import FLIGHT, BufferSink, DurableInterpreter
-from engine.interpreter import Interpreter, iso_time
+from designer.runtime import express, standard, store, wake
 from engine.ports import Cancellation
 
 logger = logging.getLogger(__name__)
@@ -59,12 +49,6 @@ TIMER_POLL = 0.2
 TIMER_HORIZON = 1.0
 TIMER_BATCH = 500
 WRITE_BATCH = 200  # writes per group commit at most
-# Inside a Parallel/Map: how often the engine lets the flusher run, and the least time between
-# two writes (STATECRAFT_PROGRESS_SECONDS sets the latter).
-PROGRESS_SECONDS = 0.01
-PROGRESS_WRITE_SECONDS = 0.1
-PROGRESS_BACKLOG = 2000
-PROGRESS_BIG = 100  # finished branches/iterations from which writes are spaced
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -116,7 +100,7 @@ class Runtime:
         self.background = background  # False: no reaper, renewer or wake-ups (StartSyncExecution only)
         # The reaper leaves executions to other workers beyond this many at once in this process.
         self.max_running = int(_setting("STATECRAFT_MAX_RUNNING", 2000))
-        self.progress_write_seconds = float(_setting("STATECRAFT_PROGRESS_SECONDS", PROGRESS_WRITE_SECONDS))
+        self.progress_write_seconds = float(_setting("STATECRAFT_PROGRESS_SECONDS", standard.PROGRESS_WRITE_SECONDS))
         self.park_seconds = float(_setting("STATECRAFT_PARK_SECONDS", PARK_SECONDS))
         self.timers_pending = 0  # claimed by the timer loop, not yet started
         self.executions_parked = 0
@@ -170,6 +154,10 @@ class Runtime:
         if self.listener is not None:
             self.listener.stopped.set()
         self.loop.call_soon_threadsafe(self.loop.stop)
+
+    async def run_sync(self, request: dict) -> dict:
+        """StartSyncExecution's body (`designer.runtime.express.run_sync`)."""
+        return await express.run_sync(self, request)
 
     def call(self, coroutine) -> Any:
         """Run a coroutine on the loop from another thread and wait for its result."""
@@ -372,9 +360,9 @@ class Runtime:
             if record is None:
                 return
             if record.type == "EXPRESS":
-                await self._run_express_row(run, record)
+                await express.run_express_row(self, run, record)
             else:
-                await self._run_standard(run, record)
+                await standard.run_standard(self, run, record)
         except asyncio.CancelledError:
             pass
         except Exception as exc:
@@ -396,242 +384,3 @@ class Runtime:
                 self.notify_finished(execution_id)
                 if wake.redis_url():  # for a .sync parent in another process; off the loop
                     self.io_pool.submit(wake.publish, "finished", id=execution_id)
-
-    def _invoker(self, record, interpreter_ref: list, test_case: str | None):
-        from designer.resources import ExecutionScope, ServerInvoker
-
-        scope = ExecutionScope(
-            execution_id=record.id, owner_id=record.owner_id, region=record.region,
-            machine_name=record.machine_name, test_case=test_case, interpreter_ref=interpreter_ref,
-        )
-        return ServerInvoker(self, scope)
-
-    def _resume_point(self, record, events: list[dict]) -> dict | None:
-        """The checkpoint to continue from (None: a fresh start); adds ExecutionRedriven to `events`."""
-        cp = record.checkpoint
-        if not cp or "execution" not in cp:
-            return None
-        cp = copy.deepcopy(cp)
-        if record.redrive_count > cp["execution"].get("redrive_count", 0):
-            anchor = cp.get("redrive") if cp.get("status") != "RUNNING" else cp
-            if anchor is None:
-                return None
-            anchor = copy.deepcopy(anchor)
-            anchor.pop("redrive", None)
-            if (anchor.get("nested") or {}).get(FLIGHT):
-                anchor["nested"] = None  # the failed Task runs again from its Entered event
-            elif anchor.get("nested"):
-                # Iterations/branches in flight then were aborted since: they start afresh.
-                anchor["nested"].pop("running", None)
-            # A Parallel/Map record stays: only its failed or unfinished branches and iterations run.
-            anchor["status"] = "RUNNING"
-            anchor["execution"]["redrive_count"] = record.redrive_count
-            redriven = record.last_event_id + 1
-            events.append({
-                "timestamp": timezone.now(), "type": "ExecutionRedriven", "id": redriven,
-                "previousEventId": record.last_event_id,
-                "executionRedrivenEventDetails": {"redriveCount": record.redrive_count},
-            })
-            anchor["last_event_id"] = anchor["prev"] = redriven
-            return anchor
-        if cp.get("status") != "RUNNING":
-            return cp
-        # The events and the checkpoint are written together, so they agree; be safe anyway.
-        cp["last_event_id"] = record.last_event_id
-        return cp
-
-    async def _run_standard(self, run: Run, record) -> None:
-        pre_events: list[dict] = []
-        resume = self._resume_point(record, pre_events)
-        test_case = (record.checkpoint or {}).get("test_case")
-        if resume is not None and resume.get("status") != "RUNNING":
-            # Finished but not recorded as such (cannot happen with atomic writes): record it now.
-            await self.db(store.finish, record.id, self.owner, [], resume, status=resume["status"],
-                          output=None, error=None, cause=None, stop_date=timezone.now())
-            return
-        sink = BufferSink()
-        interpreter_ref: list = []
-        anchor: list = [resume]
-
-        def on_checkpoint(cp: dict) -> None:
-            if cp.get("status") == "RUNNING":
-                anchor[0] = cp
-
-        interpreter = DurableInterpreter(
-            record.definition, None if resume else json.loads(record.input),
-            input_text=None if resume else record.input, name=record.name,
-            state_machine_name=record.machine_name, region=record.region,
-            account=settings.STATECRAFT_ACCOUNT_ID, role_arn=record.role_arn or None,
-            invoker=self._invoker(record, interpreter_ref, test_case), sink=sink,
-            cancellation=run.cancellation, checkpoint=resume, on_checkpoint=on_checkpoint,
-            extra_checkpoint={"test_case": test_case} if test_case else None,
-            # AWS: a redriven execution gets its TimeoutSeconds anew; a resumed one keeps counting.
-            timeout_from=record.start_date if resume is not None and not pre_events else None,
-            progress_interval=PROGRESS_SECONDS,
-        )
-        interpreter_ref.append(interpreter)
-        if resume is None:
-            interpreter.start_date = record.start_date
-            interpreter.ctx_execution["StartTime"] = iso_time(record.start_date)
-        interpreter.execution_arn = record.arn
-        interpreter.ctx_execution["Id"] = record.arn
-        interpreter.ctx_execution["RedriveCount"] = record.redrive_count
-
-        write_lock = asyncio.Lock()
-        dirty = asyncio.Event()
-        sink.events.extend(pre_events)
-        sink.notify = dirty.set
-        if pre_events:
-            dirty.set()
-
-        loop = self.loop
-        written = asyncio.Event()
-
-        async def progress_wait() -> None:
-            while len(sink.events) > PROGRESS_BACKLOG and not run.lost and not run.cancellation.cancelled:
-                written.clear()
-                await written.wait()
-
-        interpreter.progress_wait = progress_wait
-
-        async def park(due) -> None:
-            async with write_lock:
-                if run.lost or run.cancellation.cancelled:
-                    return
-                # As in a step: the events so far and the checkpoint of this very point, together.
-                events = sink.drain()
-                cp = interpreter.flight_checkpoint()
-                ok = await self.write(store.park, record.id, self.owner, events, cp, due)
-                run.parked = ok
-            if not ok:
-                run.lost = True
-                run.cancel()
-                return
-            interpreter.stopping = True  # no WaitStateAborted: the Wait goes on in the database
-            raise asyncio.CancelledError()
-
-        if self.background:
-            interpreter.park, interpreter.park_after = park, self.park_seconds
-
-        async def flusher() -> None:
-            try:
-                await flush_loop()
-            finally:
-                written.set()  # never leave the engine waiting on a flusher that has gone
-
-        async def flush_loop() -> None:
-            next_write = 0.0
-            while True:
-                await dirty.wait()
-                if interpreter.nested is not None:
-                    # Inside a Parallel/Map: its checkpoint grows with each finished iteration.
-                    delay = next_write - loop.time()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-                dirty.clear()
-                async with write_lock:
-                    if not sink.events or run.lost or run.parked or run.cancellation.cancelled:
-                        continue
-                    began = loop.time()
-                    # Taken together, with no await between: the checkpoint describes exactly
-                    # the point after the last of these events.
-                    events = sink.drain()
-                    cp = interpreter.flight_checkpoint()
-                    # Copying the checkpoint stands for the cost of encoding it in the write too.
-                    build = loop.time() - began
-                    big = len((cp.get("nested") or {}).get("done") or ()) >= PROGRESS_BIG
-                    ok = await self.write(store.save_step, record.id, self.owner, events, cp, self.lease_seconds)
-                    next_write = began + max(self.progress_write_seconds if big else 0.0, 4 * build)
-                written.set()
-                if not ok:
-                    run.lost = True
-                    run.cancel()
-                    return
-
-        flush_task = self.loop.create_task(flusher())
-        run.body = self.loop.create_task(interpreter.run())
-        try:
-            result = await run.body
-        except asyncio.CancelledError:
-            result = None
-        if result is None or run.lost or run.parked or run.cancellation.cancelled:
-            flush_task.cancel()
-            return  # stopped, parked or taken over: the row is someone else's now
-        async with write_lock:
-            # A step write in progress has finished (it holds the lock while writing); the
-            # flusher may go now, and the rest is written with the final status.
-            flush_task.cancel()
-            events = sink.drain()
-            final = interpreter.checkpoint()
-            if result.status != "SUCCEEDED" and anchor[0] is not None:
-                final["redrive"] = anchor[0]
-            await self.write(
-                store.finish, record.id, self.owner, events, final, status=result.status,
-                output=result.output, error=result.error, cause=result.cause, stop_date=result.stop_date,
-            )
-
-    async def _run_express_row(self, run: Run, record) -> None:
-        interpreter_ref: list = []
-        interpreter = Interpreter(
-            record.definition, json.loads(record.input), input_text=record.input, name=record.name,
-            state_machine_name=record.machine_name, region=record.region,
-            account=settings.STATECRAFT_ACCOUNT_ID, role_arn=record.role_arn or None,
-            invoker=self._invoker(record, interpreter_ref, None), cancellation=run.cancellation,
-            keep_history=False,
-        )
-        interpreter_ref.append(interpreter)
-        interpreter.execution_arn = record.arn
-        interpreter.ctx_execution["Id"] = record.arn
-        run.body = self.loop.create_task(interpreter.run())
-        try:
-            result = await run.body
-        except asyncio.CancelledError:
-            return
-        if run.lost or run.cancellation.cancelled:
-            return
-        await self.write(store.finish, record.id, self.owner, [], None, status=result.status,
-                      output=result.output, error=result.error, cause=result.cause, stop_date=result.stop_date)
-
-    async def run_sync(self, request: dict) -> dict:
-        """StartSyncExecution: run an Express execution in memory and answer AWS's response body."""
-        from designer.resources import ExecutionScope, ServerInvoker
-        from designer.services import outcome_members
-
-        machine, version = request["machine"], request.get("version")
-        interpreter_ref: list = []
-        scope = ExecutionScope(
-            execution_id=None, owner_id=machine.owner_id, region=machine.region, machine_name=machine.name,
-            test_case=request.get("test_case"), interpreter_ref=interpreter_ref,
-        )
-        interpreter = Interpreter(
-            request["definition"], json.loads(request["input"]), input_text=request["input"],
-            name=request["name"], state_machine_name=machine.name, region=machine.region,
-            account=settings.STATECRAFT_ACCOUNT_ID, role_arn=machine.role_arn or None,
-            invoker=ServerInvoker(self, scope), keep_history=False,
-        )
-        interpreter_ref.append(interpreter)
-        interpreter.execution_arn = request["execution_arn"]
-        interpreter.ctx_execution["Id"] = request["execution_arn"]
-        # AWS (recorded): a synchronous Express execution cannot be redriven, and its context
-        # object has no Execution.RedriveCount (asynchronous executions have one).
-        interpreter.ctx_execution.pop("RedriveCount", None)
-        result = await interpreter.run()
-        body = {
-            "executionArn": request["execution_arn"],
-            "stateMachineArn": version.arn if version is not None else machine.arn,
-            "name": request["name"],
-            "startDate": result.start_date,
-            "stopDate": result.stop_date,
-            "status": result.status,
-            "input": request["input"],
-            "inputDetails": {"included": True},
-            "billingDetails": {
-                "billedMemoryUsedInMB": 64,
-                "billedDurationInMilliseconds": max(100, -(-int(
-                    (result.stop_date - result.start_date).total_seconds() * 1000) // 100) * 100),
-            },
-        }
-        body.update(outcome_members(output=result.output, error=result.error, cause=result.cause))
-        if request.get("trace_header"):
-            body["traceHeader"] = request["trace_header"]
-        return body
