@@ -102,3 +102,15 @@ def test_express_with_wait_answers_the_result(client, user, role_arn):
     response = post(client, webhooks.path_for(hook) + "?wait=true", '{"n": 1}')
     assert response.status_code == 200
     assert response.json()["status"] == "SUCCEEDED" and json.loads(response.json()["output"]) == {"ok": 1}
+
+
+def test_a_webhook_on_an_alias_runs_the_alias_version(client, machine):
+    version = services.state_machine_version_publish(machine=machine)
+    alias = services.alias_create(machine=machine, name="live",
+                                  routing_configuration=[{"stateMachineVersionArn": version.arn, "weight": 100}])
+    out = io.StringIO()
+    call_command("create_webhook", "intake", "--alias", "live", "--owner", "alice", stdout=out)
+    path = "/webhooks/" + out.getvalue().strip().rsplit("/webhooks/", 1)[1]
+    assert post(client, path, "{}").status_code == 202
+    execution = Execution.objects.get()
+    assert (execution.state_machine_alias_arn, execution.version_id) == (alias.arn, version.pk)
