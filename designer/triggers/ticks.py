@@ -85,8 +85,8 @@ def retry_due(*, now: datetime) -> int:
     for fire_id in TriggerFire.objects.filter(status=FireStatus.RETRYING, retry_at__lte=now).values_list(
             "pk", flat=True)[:MAX_CATCH_UP]:
         with transaction.atomic():
-            fire = TriggerFire.objects.select_for_update().select_related("schedule", "owner").filter(
-                pk=fire_id, status=FireStatus.RETRYING).first()
+            # No select_related here: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+            fire = TriggerFire.objects.select_for_update().filter(pk=fire_id, status=FireStatus.RETRYING).first()
             if fire is None:
                 continue
             policy = (fire.schedule.target.get("RetryPolicy") if fire.schedule else None) or {}
