@@ -6,8 +6,7 @@ comparison operator; the `*Path` twins (`NumericLessThanPath`, …) are derived 
 written by hand.  Rules are compiled once into closures (cached per rule object) because the
 interpreter evaluates the same Choice state in tight loops.
 
-JSONata machines use `Condition` instead of `Variable` + operator; `_compile_condition` is the
-hook for them (see its docstring).
+JSONata states use `Condition` instead (engine.io.jsonata evaluates it).
 
 `resolve(path)` is supplied by the caller: it resolves `$.x`, `$$.…` and `$var` paths against
 the state's effective input, context object and variables, and raises
@@ -24,8 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine.errors import PathNotFound, QueryEvaluationError, Runtime
-from engine.jsonata_mode import json_type, to_json_text
+from engine.errors import PathNotFound, Runtime
 
 Resolve = Callable[[str], Any]
 Predicate = Callable[[Resolve], bool]
@@ -295,38 +293,10 @@ def _compile_comparison(rule: dict, name: str) -> Predicate:
     return compare_path
 
 
-def _compile_condition(condition: Any) -> Predicate:
-    """JSONata hook: a rule's `Condition` is `true`/`false` or a `{% … %}` expression.
-
-    The expression is handed to `resolve`, which in a JSONata state must understand
-    `{% … %}` strings (engine.jsonata_mode supplies such a resolver); the result must be a
-    boolean, as AWS requires.
-    """
-    if is_boolean(condition):
-        return lambda resolve: condition
-    if not isinstance(condition, str):
-        raise InvalidChoiceRule("Condition must be a boolean or a JSONata expression")
-    expression = condition
-
-    def evaluate(resolve: Resolve) -> bool:
-        result = resolve(expression)
-        if type(result) is not bool:
-            inner = expression.strip()[2:-2].strip() if expression.strip().startswith("{%") else expression
-            raise QueryEvaluationError(
-                f"The JSONata expression '{inner}' specified for the field 'Condition' returned an "
-                f"unexpected result type. Expected 'boolean', but was '{json_type(result)}' for "
-                f"value: {to_json_text(result)}"
-            )
-        return result
-    return evaluate
-
-
 def compile_rule(rule: dict) -> Predicate:
     """Compile one Choice rule (top-level or nested) into `predicate(resolve) -> bool`."""
     if not isinstance(rule, dict):
         raise InvalidChoiceRule("a Choice rule must be an object")
-    if "Condition" in rule:
-        return _compile_condition(rule["Condition"])
     if "And" in rule or "Or" in rule:
         key = "And" if "And" in rule else "Or"
         children = rule[key]
@@ -353,8 +323,8 @@ ChoiceFunction = Callable[[Resolve], "str | None"]
 def compile_choice(state: dict) -> ChoiceFunction:
     """Compile a Choice state into `choose(resolve) -> Next | Default | None`.
 
-    The returned function also has `.match(resolve) -> rule | None`, giving the top-level rule
-    that matched (None when none did), for the interpreter's per-rule `Assign`/`Output`.
+    The returned function also has `.match(resolve) -> index | None`, giving the top-level rule
+    that matched (None when none did), for the per-rule `Assign`.
     """
     compiled = tuple((compile_rule(rule), rule.get("Next"), rule) for rule in state.get("Choices") or ())
     default = state.get("Default")
@@ -365,10 +335,10 @@ def compile_choice(state: dict) -> ChoiceFunction:
                 return next_state
         return default
 
-    def match(resolve: Resolve) -> dict | None:
-        for predicate, _, rule in compiled:
+    def match(resolve: Resolve) -> int | None:
+        for index, (predicate, _, _) in enumerate(compiled):
             if predicate(resolve):
-                return rule
+                return index
         return None
 
     choose.match = match  # type: ignore[attr-defined]
@@ -405,6 +375,6 @@ def evaluate_choice(state: dict, resolve: Resolve) -> str | None:
     return _cached(_CHOICE_CACHE, state, compile_choice)(resolve)
 
 
-def matching_rule(state: dict, resolve: Resolve) -> dict | None:
-    """The first top-level rule of a Choice state that matches, or None (Default applies)."""
+def matching_rule(state: dict, resolve: Resolve) -> int | None:
+    """The index of the first top-level rule of a Choice state that matches, or None (Default)."""
     return _cached(_CHOICE_CACHE, state, compile_choice).match(resolve)

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from engine.io import JSONATA, language_for
+from engine.io.jsonata import JsonataInfo
 from engine.paths import compile_path
 from engine.payload import compile_template
 
@@ -56,9 +58,11 @@ class State:
 
     __slots__ = ("name", "type", "raw", "next", "end", "input_path", "output_path", "result_path",
                  "parameters", "result_selector", "retriers", "catchers", "is_async", "comment",
-                 "jsonata", "entered_event", "exited_event", "handler")
+                 "jsonata", "entered_event", "exited_event", "io", "assign", "rule_assign", "handler")
 
     is_async_type = False
+    # Task, Parallel and Map: a result of their own (`$states.result`), and Retry/Catch.
+    has_result = False
 
     def __init__(self, name: str, raw: dict):
         self.name = name
@@ -79,8 +83,11 @@ class State:
         self.is_async = self.is_async_type
         self.entered_event = self.type + "StateEntered"
         self.exited_event = self.type + "StateExited"
-        self.handler = None     # the interpreter picks and caches it on first use
-        self.jsonata = None     # JSONata states: engine.jsonata_states.JsonataInfo (set by load)
+        self.assign = raw.get("Assign") or None
+        self.rule_assign: tuple = ()
+        self.io: Any = None     # the query language's io (engine.io), set by `load`
+        self.handler: Any = None  # its engine.states handler, cached by engine.lifecycle
+        self.jsonata = None     # JSONata states: their compiled fields (engine.io.jsonata.JsonataInfo)
 
 
 def _path_field(raw: dict, key: str) -> Any:
@@ -102,12 +109,15 @@ class PassState(State):
     def __init__(self, name: str, raw: dict):
         super().__init__(name, raw)
         self.result = raw.get("Result", _UNSET)
+        if self.result is not _UNSET:
+            self.parameters = None  # Result wins: Parameters is never evaluated
 
 
 class TaskState(State):
     __slots__ = ("resource", "timeout_seconds", "timeout_seconds_path", "heartbeat_seconds",
-                 "heartbeat_seconds_path", "credentials")
+                 "heartbeat_seconds_path", "credentials", "needs_token")
     is_async_type = True
+    has_result = True
 
     def __init__(self, name: str, raw: dict):
         super().__init__(name, raw)
@@ -117,6 +127,10 @@ class TaskState(State):
         self.heartbeat_seconds = raw.get("HeartbeatSeconds")
         self.heartbeat_seconds_path = raw.get("HeartbeatSecondsPath")
         self.credentials = raw.get("Credentials")
+        # Activities and `.waitForTaskToken` integrations hand out a task token ($$.Task.Token).
+        resource = self.resource
+        self.needs_token = resource.endswith(".waitForTaskToken") or (
+            resource.startswith("arn:aws:states:") and ":activity:" in resource)
 
 
 class ChoiceState(State):
@@ -125,6 +139,9 @@ class ChoiceState(State):
     def __init__(self, name: str, raw: dict):
         super().__init__(name, raw)
         self.default = raw.get("Default")
+        # Assumption: a matched rule's Assign replaces the state's, which applies on Default.
+        self.rule_assign = tuple(rule.get("Assign") if isinstance(rule, dict) else None
+                                 for rule in raw.get("Choices") or ())
 
 
 class WaitState(State):
@@ -157,6 +174,7 @@ class FailState(State):
 class ParallelState(State):
     __slots__ = ("branches",)
     is_async_type = True
+    has_result = True
 
     def __init__(self, name: str, raw: dict):
         super().__init__(name, raw)
@@ -169,6 +187,7 @@ class MapState(State):
                  "tolerated_failure_percentage", "tolerated_failure_percentage_path", "label",
                  "distributed", "execution_type")
     is_async_type = True
+    has_result = True
 
     def __init__(self, name: str, raw: dict):
         super().__init__(name, raw)
@@ -225,10 +244,19 @@ def load(definition: Any) -> StateMachine:
     if machine is None:
         raw = json.loads(definition) if isinstance(definition, str) else definition
         machine = StateMachine(raw)
-        from engine.jsonata_states import annotate  # issue #4: query language per state
-
-        annotate(machine)
+        _choose_languages(machine, "JSONata" if machine.query_language == "JSONata" else "JSONPath")
         if len(_compiled) > 256:
             _compiled.clear()
         _compiled[text] = machine
     return machine
+
+
+def _choose_languages(machine: StateMachine, language: str) -> None:
+    """Give every state its io: its own QueryLanguage, else the top-level one (also inside
+    Parallel branches and Map processors)."""
+    for state in machine.states.values():
+        state.io = language_for(state.raw, language)
+        state.jsonata = JsonataInfo(state.raw) if state.io is JSONATA else None
+        for inner in (*(getattr(state, "branches", None) or ()), getattr(state, "processor", None)):
+            if inner is not None:
+                _choose_languages(inner, language)

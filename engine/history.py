@@ -40,9 +40,11 @@ class Frame:
     """
 
     __slots__ = ("prev", "entered", "entered_time", "retry_count", "task_token", "last_closing",
-                 "history", "value", "text", "variables", "interleave")
+                 "history", "value", "text", "variables", "interleave", "state", "input", "path",
+                 "progress", "resume")
 
-    def __init__(self, prev: int = 0, history: History | None = None, variables: Any = None):
+    def __init__(self, prev: int = 0, history: History | None = None, variables: Any = None,
+                 path: tuple = ()):
         self.prev = prev
         self.entered = 0
         self.entered_time = None
@@ -56,12 +58,19 @@ class Frame:
         # Workflow variables of this sequence (issue #4): a child scope for a Parallel branch
         # or Map iteration, so its assignments stay inside it.
         self.variables = variables if variables is not None else VariableScope()
+        # Where the sequence stands, for checkpoints at any depth (engine.checkpoint): the state
+        # it is in or about to enter and that state's input; `entered` is 0 between states.
+        self.state: str | None = None
+        self.input: Any = None
+        self.path = path            # (Parallel or Map state name, branch or iteration index, …)
+        self.progress: Any = None   # the Parallel/Map in flight here (engine.checkpoint.Progress)
+        self.resume: dict | None = None  # the position to resume from (consumed on entering)
 
 
 class History:
     """Numbers events, links them, keeps them (optionally) and forwards them to a sink."""
 
-    __slots__ = ("events", "sink", "now", "last_id", "limit", "keep")
+    __slots__ = ("events", "sink", "now", "last_id", "limit", "keep", "closed")
 
     def __init__(self, sink: Any = None, now: Any = None, limit: int = DEFAULT_HISTORY_LIMIT,
                  keep: bool = True, last_id: int = 0):
@@ -71,9 +80,12 @@ class History:
         self.last_id = last_id
         self.limit = limit
         self.keep = keep
+        self.closed = False     # a paused execution records nothing more
 
     def add(self, type_: str, prev: int, details_key: str | None = None, details: Any = None) -> int:
         """Append one event linked to `prev`; return its id."""
+        if self.closed:
+            return self.last_id
         event_id = self.last_id + 1
         if event_id >= self.limit and not type_.startswith("Execution"):
             # AWS: the last event an execution may record is number 25,000; unless that is

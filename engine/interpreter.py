@@ -1,25 +1,25 @@
-"""The asynchronous interpreter: start, step, checkpoint and resume an execution.
+"""The asynchronous interpreter: start, run, checkpoint, pause and resume an execution.
 
 `Interpreter` runs one execution of a compiled state machine.  Its outside world comes through
-`engine.ports` (EventSink, TaskInvoker, Clock, Cancellation).  The loop in `run_states` is the
-hot path: it runs synchronous states (Pass, Choice, Succeed, Fail) without awaiting anything
-and only awaits the handlers of states that can really suspend (Task, Wait, Parallel, Map).
+`engine.ports` (EventSink, TaskInvoker, Clock, Cancellation).  Every state, at every depth, runs
+through the template in `engine.lifecycle`; the interpreter supplies what that template and the
+handlers' `StateContext` need (the context object, the clock, cancellation, progress points)
+and the execution's own events (ExecutionStarted … ExecutionSucceeded/Failed/TimedOut/Aborted).
 
-Checkpoints: after ExecutionStarted and after every top-level state, `checkpoint()` describes
-where the execution stands (next state, its input, the last event id and the previousEventId
-pointer) as plain JSON values.  A server persists it together with the events emitted up to
-that point; `Interpreter(..., checkpoint=cp)` continues from there without re-running finished
-states (a state that was in flight, such as a Task, runs again from its Entered event).
-Inside a top-level Parallel or Map, every finished branch or iteration is checkpointed too
-(`nested`), and a resumed execution runs only the unfinished ones (engine.branches).
+Checkpoints (engine.checkpoint): after ExecutionStarted and after every top-level state,
+`on_checkpoint(checkpoint())` receives where the execution stands as plain JSON values, and
+`checkpoint()` is exact at every point where the interpreter awaits, inside Parallel and Map
+states at any depth.  `Interpreter(..., checkpoint=cp)` continues from there; `redrive=True`
+restarts a failed execution at the state that failed.  `start_at=` with `input` and
+`variables` starts an execution at any top-level state.
 
-Progress points: with `progress_interval=seconds`, a Map's iterations and a Parallel's branches
-let the event loop run (`await asyncio.sleep(0)`) at most that often, even when every state in
-them is synchronous, so that a server can persist and publish the events so far while a long
-Map runs.  `checkpoint()` is exact at every point where the interpreter awaits: inside a
-top-level Parallel or Map it lists the branches/iterations finished so far and those in flight
-(`running`), so it agrees with every event emitted up to that point.
+Hooks (engine.hooks): `hooks=` sees every state before it is entered and after it ends; a
+before-hook may pause the execution, and `run()` then returns status "PAUSED" with the
+checkpoint to resume from.  Progress points: with `progress_interval=seconds`, Map iterations
+let the event loop run at most that often, so that a server can persist and publish the events
+so far while a long Map runs.
 """
+
 
 from __future__ import annotations
 
@@ -31,28 +31,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from engine.checkpoint import CHECKPOINT_VERSION, top_position
 from engine.definition import StateMachine, load
 from engine.errors import StatesError, Timeout
-from engine.history import DEFAULT_HISTORY_LIMIT, STATE_ENTERED, STATE_EXITED, Frame, History
-from engine.lifecycle import MAX_PAYLOAD_BYTES, check_size, prefix_cause
-from engine.paths import to_json, to_json_sharing
+from engine.history import DEFAULT_HISTORY_LIMIT, Frame, History
+from engine.hooks import Hooks
+from engine.lifecycle import ExecutionAborted, ExecutionPaused, run_states
+from engine.paths import to_json
 from engine.ports import Cancellation, Clock, EventSink, SystemClock, TaskInvoker
 from engine.result import ExecutionResult, iso_time
 from engine.variables import VariableScope
-
-CHECKPOINT_VERSION = 1
-# Output texts up to this many characters cannot pass the payload limit (4 bytes per character).
-SMALL_PAYLOAD = MAX_PAYLOAD_BYTES // 4
-# After a state whose input text was this long, build the output text reusing big subtrees.
-BIG_TEXT = 16 * 1024
-
-
-class ExecutionAborted(BaseException):
-    """Raised inside the interpreter when the Cancellation fires.
-
-    A BaseException, like asyncio.CancelledError: no `except Exception` on the way up (a task's
-    failure handling, say) may turn a stop into a failure.
-    """
 
 
 class Interpreter:
@@ -82,6 +70,8 @@ class Interpreter:
         execution_arn: str | None = None,
         variables: dict | None = None,
         progress_interval: float | None = None,
+        hooks: Hooks | None = None,
+        start_at: str | None = None,
     ):
         self.machine: StateMachine = load(definition)
         self.clock = clock or SystemClock()
@@ -94,18 +84,16 @@ class Interpreter:
         if variables:
             # Workflow variables to start with (TestState's `variables`); issue #4.
             self.top.variables.update(variables)
-        self.variables: dict | None = None
         self.resume_from: dict | None = checkpoint
-        # Progress inside the top-level Parallel or Map state in flight (engine.branches), and
-        # the progress to resume from.
-        self.nested: dict | None = None
-        # Builds an exact copy of `nested` as it stands (set by engine.branches while it runs).
-        self.live_nested: Callable[[], dict] | None = None
+        self.hooks = hooks
+        # Parallel/Map progress is kept when someone can take a checkpoint (engine.checkpoint).
+        self.tracking = on_checkpoint is not None or hooks is not None
+        self.inspect = None     # TestState's inspection hook; never set in an execution
+        self.paused: dict | None = None
         # Seconds of wall time between progress points (None: never yield only for progress).
         self.progress_interval = progress_interval
         self._progress_at = 0.0
         self._progress_gate: asyncio.Event | None = None
-        self.resume_nested: dict | None = checkpoint.get("nested") if checkpoint else None
         if checkpoint is not None:
             meta = checkpoint["execution"]
             name, state_machine_name = meta["name"], meta["state_machine_name"]
@@ -150,7 +138,7 @@ class Interpreter:
         self.transitions = 0
         self.stopping = False   # the execution is being torn down (timeout): no *Aborted events
         self.redrive = redrive
-        # Item counts of finished Distributed Map runs by map run ARN (engine.branches.MapRun).
+        # Item counts of finished Distributed Map runs by map run ARN (engine.states.map).
         self.map_runs: dict[str, dict] = dict(checkpoint.get("map_runs") or {}) if checkpoint else {}
         if checkpoint is not None:
             self.next_state = checkpoint["state"]
@@ -158,7 +146,12 @@ class Interpreter:
             if redrive:
                 if checkpoint["status"] not in ("FAILED", "TIMED_OUT", "ABORTED") or self.next_state is None:
                     raise ValueError("only a FAILED, TIMED_OUT or ABORTED execution can be redriven")
-                self.resume_nested = None
+            else:
+                self.top.resume = top_position(checkpoint)
+        elif start_at is not None:
+            if start_at not in self.machine.states:
+                raise ValueError(f"no top-level state named {start_at!r}")
+            self.next_state = start_at     # "run from a state": start there with `input` and `variables`
 
     # -- the context object ($$) ------------------------------------------------------------
 
@@ -214,19 +207,6 @@ class Interpreter:
         work.cancel()
         raise ExecutionAborted()
 
-    async def with_timeout(self, awaitable: Any, seconds: float) -> Any:
-        """Await `awaitable`, failing with States.Timeout after `seconds` on the clock."""
-        task = asyncio.ensure_future(awaitable)
-        timer = asyncio.ensure_future(self.clock.sleep(seconds))
-        try:
-            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            timer.cancel()
-        if task.done():
-            return task.result()
-        task.cancel()
-        raise Timeout(None)
-
     # -- checkpoints ------------------------------------------------------------------------
 
     async def progress_point(self) -> None:
@@ -257,9 +237,18 @@ class Interpreter:
         """A progress point: let the event loop run once.  A server may also wait for its writes."""
         await asyncio.sleep(0)
 
+    @property
+    def nested(self) -> dict | None:
+        """The progress record of the top-level Parallel/Map in flight (None between states)."""
+        progress = self.top.progress
+        return progress.record if progress is not None else None
+
+    def new_token(self) -> str:
+        return str(uuid.uuid4())
+
     def checkpoint(self) -> dict:
-        """Where the execution stands, as JSON-serialisable values (see the module docstring)."""
-        live = self.live_nested
+        """Where the execution stands, as JSON-serialisable values (engine.checkpoint)."""
+        progress = self.top.progress
         return {
             "version": CHECKPOINT_VERSION,
             "execution": {
@@ -273,17 +262,24 @@ class Interpreter:
             "input": self.current_input,
             "last_event_id": self.history.last_id,
             "prev": self.top.prev,
-            "nested": live() if live is not None else self.nested,
+            "nested": progress.snapshot() if progress is not None else None,
             "variables": self.top.variables.to_checkpoint(),
             **({"map_runs": self.map_runs} if self.map_runs else {}),
         }
 
-    def save_nested(self, nested: dict) -> None:
-        """Record progress inside the top-level Parallel/Map state and checkpoint it."""
-        # A copy: the branch/iteration code keeps adding to its own dicts.
-        self.nested = {**nested, "done": dict(nested["done"]), "branch_prev": dict(nested.get("branch_prev", {}))}
+    def pause(self, frame: Frame, name: str, value: Any) -> None:
+        """Pause before state `name` of `frame`: checkpoint there, record nothing more, unwind."""
+        frame.state, frame.input, frame.entered = name, value, 0
+        if frame is self.top:
+            self.next_state, self.current_input = name, value
+        cp = self.checkpoint()
+        cp["paused"] = {"state": name, "path": list(frame.path)}
+        self.paused = cp
+        self.history.closed = True
+        self.stopping = True
         if self.on_checkpoint is not None:
-            self.on_checkpoint(self.checkpoint())
+            self.on_checkpoint(cp)
+        raise ExecutionPaused()
 
     # -- running ----------------------------------------------------------------------------
 
@@ -305,6 +301,9 @@ class Interpreter:
                 output = await self._with_machine_timeout()
             else:
                 output = await self._run_top()
+        except ExecutionPaused:
+            self.status = "PAUSED"
+            return self.result()
         except ExecutionAborted:
             self._finish_aborted()
         except asyncio.CancelledError:
@@ -374,10 +373,7 @@ class Interpreter:
     async def _run_top(self) -> Any:
         if self.next_state is None:
             return self.current_input
-        on_checkpoint = self.on_checkpoint
-        output = await self.run_states(self.machine, self.next_state, self.current_input, self.top,
-                                       on_checkpoint)
-        return output
+        return await run_states(self, self.machine, self.next_state, self.current_input, self.top)
 
     def result(self) -> ExecutionResult:
         return ExecutionResult(
@@ -385,105 +381,16 @@ class Interpreter:
             error=self.error, cause=self.cause, history=self.history.events,
             start_date=self.start_date, stop_date=self.stop_date, name=self.name,
             execution_arn=self.execution_arn, state_machine_arn=self.state_machine_arn,
-            input=self.input_text, transitions=self.transitions,
+            input=self.input_text, transitions=self.transitions, checkpoint=self.paused,
         )
 
-    async def run_states(self, machine: StateMachine, name: str, value: Any, frame: Frame,
-                         on_checkpoint: Callable[[dict], None] | None = None) -> Any:
-        """Run states from `name` until one ends the sequence; return the sequence's output.
-
-        Each iteration: Entered event → handler → size check → Exited event → next.  The JSON
-        text of a state's output is made once and reused as the next state's input text.
-        """
-        handlers = _handlers or _load_handlers()
-        STATE_HANDLERS, JSONATA_HANDLERS, record_evaluation_failed = handlers  # noqa: N806
-        states = machine.states
-        history = frame.history or self.history
-        now = self.clock.now
-        cancellation = self.cancellation
-        text = frame.text if frame.value is value and frame.text is not None else to_json(value)
-        is_top = frame is self.top
-        resume = self.resume_nested if is_top else None
-        while True:
-            if cancellation is not None and cancellation.cancelled:
-                raise ExecutionAborted()
-            state = states[name]
-            if resume is not None and resume["state"] == name:
-                # Resuming inside a Parallel or Map: its Entered event is already recorded.
-                frame.entered_time = datetime.fromisoformat(resume["entered_time"])
-                frame.retry_count = resume["retry_count"]
-                frame.entered = resume["entered"]
-                resume = None
-            else:
-                frame.entered_time = now()
-                frame.retry_count = 0
-                frame.task_token = None
-                frame.entered = frame.prev = history.add(
-                    state.entered_event, frame.prev, STATE_ENTERED,
-                    {"name": name, "input": text, "inputDetails": {"truncated": False}})
-            self.transitions += 1
-            if frame.interleave:
-                # AWS: concurrent branches enter their states together (recorded: both branches'
-                # Entered events come before either's Exited), so branches take turns here.
-                await asyncio.sleep(0)
-            handler = state.handler
-            if handler is None:
-                table = STATE_HANDLERS if state.jsonata is None else JSONATA_HANDLERS
-                handler = state.handler = table[state.type]
-            try:
-                if state.is_async:
-                    name, value = await handler(self, state, value, frame)
-                else:
-                    name, value = handler(self, state, value, frame)
-                text = to_json(value) if len(text) < BIG_TEXT else to_json_sharing(value)
-                if len(text) > SMALL_PAYLOAD:
-                    check_size(text, state.name)
-            except StatesError as exc:
-                if state.jsonata is not None:
-                    record_evaluation_failed(frame, state, exc)
-                raise prefix_cause(exc, state.name, frame.entered) from None
-            except asyncio.CancelledError:
-                # A sibling branch or iteration failed and this one is being stopped: AWS
-                # records the state in flight as aborted (TaskStateAborted, WaitStateAborted,
-                # MapStateAborted, ParallelStateAborted).  Not when the whole execution stops.
-                if not self.stopping and not (cancellation is not None and cancellation.cancelled):
-                    history.link(frame, state.type + "StateAborted")
-                raise
-            details = {"name": state.name, "output": text, "outputDetails": {"truncated": False}}
-            variables = frame.variables
-            if variables.pending is not None:
-                details.update(variables.take_pending())
-            frame.prev = history.add(state.exited_event, frame.prev, STATE_EXITED, details)
-            if name is None:
-                if is_top:
-                    self.live_nested = None
-                    self.output_text = text
-                    self.current_input = value
-                    self.next_state = None
-                frame.value, frame.text = value, text
-                return value
-            if is_top:
-                self.next_state, self.current_input = name, value
-                self.nested = self.live_nested = None
-                if on_checkpoint is not None:
-                    on_checkpoint(self.checkpoint())
-
-
-_handlers: tuple = ()
-
-
-def _load_handlers() -> tuple:
-    """The handler tables, imported once (engine.states imports this module)."""
-    global _handlers
-    from engine.jsonata_states import JSONATA_HANDLERS, record_evaluation_failed
-    from engine.states import STATE_HANDLERS
-
-    _handlers = (STATE_HANDLERS, JSONATA_HANDLERS, record_evaluation_failed)
-    return _handlers
+    async def run_states(self, machine: StateMachine, name: str, value: Any, frame: Frame) -> Any:
+        """Run states from `name` in `frame` until one ends the sequence (engine.lifecycle)."""
+        return await run_states(self, machine, name, value, frame)
 
 
 class _MachineTimedOut(Exception):
     pass
 
 
-__all__ = ["ExecutionResult", "Interpreter", "ExecutionAborted", "Timeout", "iso_time"]
+__all__ = ["ExecutionAborted", "ExecutionResult", "Interpreter", "Timeout", "iso_time"]

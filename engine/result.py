@@ -12,7 +12,7 @@ from typing import Any
 class ExecutionResult:
     """The outcome of an execution, as DescribeExecution + GetExecutionHistory report it."""
 
-    status: str                          # SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+    status: str                          # SUCCEEDED, FAILED, TIMED_OUT, ABORTED (PAUSED: engine.hooks)
     output: str | None = None            # JSON text
     error: str | None = None
     cause: str | None = None
@@ -24,6 +24,7 @@ class ExecutionResult:
     state_machine_arn: str = ""
     input: str = "{}"                    # JSON text
     transitions: int = 0                 # states entered (AWS's "state transitions")
+    checkpoint: dict | None = None       # a PAUSED execution's checkpoint, to resume from
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio formats the result of the main task in some paths, and a

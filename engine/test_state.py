@@ -1,170 +1,224 @@
 """Run ONE state in isolation, as AWS's TestState API does.
 
-`prepare(definition, state_name=...)` finds the state (a lone state's JSON, or a state of a
-full machine named by `state_name`), validates it and checks the request's mock against it;
-`run_test_state(prepared, input, ...)` runs it once and returns a `TestStateResult`: status
+`prepare(definition, state_name=...)` (engine.test_state_request) finds and checks the state
+and the request's mock; `run_test_state(prepared, input, ...)` runs it once and returns a `TestStateResult`: status
 (SUCCEEDED, FAILED, RETRIABLE, CAUGHT_ERROR), output, error, cause, next state and the
 inspection data of each input/output processing step.
 
-Nothing is retried, nothing waits: a matching Retrier gives RETRIABLE with the backoff the
-next attempt would wait (`stateConfiguration.retrierRetryCount` says how many retries have
-happened), a matching Catcher gives CAUGHT_ERROR with its output.  Map and Parallel states
-only run with a mock (their result is the mock; iterations and branches never run).
-Developer guide: "Using TestState API to test a state in Step Functions".
+The state runs through the same template as in an execution (engine.lifecycle: input
+processing → handler → result processing) with an inspection hook that collects each step's
+value.  Nothing is retried, nothing waits: a matching Retrier gives RETRIABLE with the backoff
+the next attempt would wait (`stateConfiguration.retrierRetryCount` says how many retries have
+happened), a matching Catcher gives CAUGHT_ERROR with its output.  A mock replaces the work of
+a Task, Map or Parallel state; Map and Parallel states only run with one (iterations and
+branches never run).  Developer guide: "Using TestState API to test a state in Step Functions".
 """
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import json
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from engine import definition as definitions
-from engine.errors import StatesError, error_matches
-from engine.jsonata_states import assign_jsonpath
-from engine.lifecycle import apply_result_path, error_output
-from engine.test_state_steps import (
+from engine.context import StateContext
+from engine.errors import ExceedToleratedFailureThreshold, Runtime, StatesError, Timeout
+from engine.history import Frame, History
+from engine.io.jsonpath import select
+from engine.jsonata_mode import evaluate_typed, is_template
+from engine.lifecycle import attempt, attempt_async, decide, error_output, retry_delay
+from engine.ports import SystemClock
+from engine.test_state_request import (
     LONE_STATE_NAME,
-    NOT_MOCKABLE,
-    STEPS,
     UNSET,
     Prepared,
-    Run,
     TestStateError,
     TestStateResult,
+    check_context,
+    prepare,
 )
-from engine.validation import format_invalid_definition, validate, validate_state
+from engine.variables import VariableScope
 
 __all__ = ["UNSET", "Prepared", "TestStateError", "TestStateResult", "check_context", "prepare", "run_test_state"]
 
-# ─── preparing ───────────────────────────────────────────────────────────────────────────────
-
-
-def _invalid(diagnostics: list) -> TestStateError:
-    return TestStateError("InvalidDefinition", format_invalid_definition(diagnostics))
-
-
-def _find_state(machine: Any, name: str) -> Any:
-    """The compiled state called `name`, also inside Parallel branches and Map processors."""
-    if name in machine.states:
-        return machine.states[name]
-    for state in machine.states.values():
-        for inner in (*(getattr(state, "branches", None) or ()), getattr(state, "processor", None)):
-            if inner is not None:
-                found = _find_state(inner, name)
-                if found is not None:
-                    return found
-    return None
-
-
-def _parse(text: Any, what: str) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise TestStateError("InvalidDefinition", f"Invalid State Machine Definition: "
-                             f"'INVALID_JSON_DESCRIPTION: {what} is not valid JSON'") from None
-
-
-def prepare(definition: Any, *, state_name: str | None = None, mock: dict | None = None,
-            reveal_secrets: bool = False) -> Prepared:
-    """Validate the definition and the mock; raise TestStateError as AWS words it."""
-    raw = _parse(definition, "the definition")
-    if not isinstance(raw, dict):
-        raise TestStateError("InvalidDefinition", "Invalid State Machine Definition: "
-                             "'SCHEMA_VALIDATION_FAILED: The definition must be a JSON object'")
-    if state_name is not None:
-        problems = [d for d in validate(raw) if d.severity == "ERROR"]
-        if problems:
-            raise _invalid(problems)
-        state = _find_state(definitions.load(raw), state_name)
-        if state is None:
-            raise TestStateError("ValidationException", "State not found in definition")
-    else:
-        problems = [d for d in validate_state(raw, LONE_STATE_NAME) if d.severity == "ERROR"]
-        if problems:
-            raise _invalid(problems)
-        machine = definitions.load({"StartAt": LONE_STATE_NAME, "States": {LONE_STATE_NAME: raw}})
-        state = machine.states[LONE_STATE_NAME]
-    prepared = Prepared(state=state, mock=mock or None)
-    _check_mock(prepared, reveal_secrets)
-    return prepared
-
-
-def _check_mock(prepared: Prepared, reveal_secrets: bool) -> None:
-    state, mock = prepared.state, prepared.mock
-    if mock is None:
-        if state.type in ("Map", "Parallel"):
-            raise TestStateError(
-                "InvalidDefinition",
-                "TestState API does not support Map or Parallel states. Supported state types include: "
-                "[Task, Wait, Pass, Succeed, Fail, Choice]")
-        return
-    if state.type in NOT_MOCKABLE:
-        raise TestStateError("ValidationException",
-                             f"State type '{state.type}' is not supported when a mock is specified")
-    if "result" in mock and "errorOutput" in mock:
-        raise TestStateError("ValidationException",
-                             "A test mock should have only one of the following fields: [result, errorOutput].")
-    if reveal_secrets:
-        raise TestStateError("ValidationException",
-                             "TestState does not support RevealSecrets when a mock is specified.")
-    if "result" not in mock:
-        return
-    try:
-        result = json.loads(mock["result"])
-    except (TypeError, ValueError):
-        raise TestStateError("ValidationException", "Mocked result must be valid JSON") from None
-    if state.type == "Map" and "ResultWriter" in state.raw:
-        if not isinstance(result, dict):
-            raise TestStateError("ValidationException", "Mocked result must be a JSON object.")
-    elif state.type in ("Map", "Parallel") and not isinstance(result, list):
-        raise TestStateError("ValidationException", "Mocked result must be an array.")
-    prepared.mock_result = result
-
-
-# AWS: the members a mocked context object may have, and their JSON types (None: any value).
-_CONTEXT_FIELDS: dict[str, dict[str, Any]] = {
-    "Execution": {"Id": str, "Input": None, "Name": str, "RoleArn": str, "StartTime": str,
-                  "RedriveCount": int, "RedriveTime": str},
-    "State": {"EnteredTime": str, "Name": str, "RetryCount": int},
-    "StateMachine": {"Id": str, "Name": str},
-    "Task": {"Token": str},
-}
-
-
-def check_context(prepared: Prepared, context: Any) -> None:
-    """Refuse a request's context object as AWS does ("Invalid Context object provided: …")."""
-    def refuse(reason: str) -> TestStateError:
-        return TestStateError("ValidationException", f"Invalid Context object provided: {reason}")
-
-    if not isinstance(context, dict):
-        raise refuse("Context must be an object")
-    for section, members in context.items():
-        if section == "Map":
-            raise refuse("'Map' field is not supported when mocking a Context object")
-        fields = _CONTEXT_FIELDS.get(section)
-        if fields is None:
-            raise refuse(f"Field '{section}' is not allowed")
-        if not isinstance(members, dict):
-            raise refuse(f"{section} must be an object")
-        for name, value in members.items():
-            if name not in fields:
-                raise refuse(f"Field '{name}' is not allowed")
-            kind = fields[name]
-            if kind is str and not isinstance(value, str):
-                raise refuse(f"{section}.{name} must be a string")
-            if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-                raise refuse(f"{section}.{name} must be an integer")
-    state = prepared.state
-    resource = getattr(state, "resource", "")
-    if "Task" in context and not (".sync" in resource or resource.endswith(".waitForTaskToken")):
-        raise refuse("Context object contains 'Task' when state is not a Task state with a '.sync' or "
-                     "'.waitForTaskToken' service integration pattern")
-
-
+# AWS: a TestState call runs for at most five minutes.
+MAX_SECONDS = 300
 
 # ─── running ─────────────────────────────────────────────────────────────────────────────────
+
+_JSONPATH_STEPS = ("afterInputPath", "afterParameters", "result", "afterResultSelector", "afterResultPath")
+# AWS: the inspection steps each state type reports (a Pass state with Result reports no
+# InputPath/Parameters steps, one without Result no result step, a Map state no result step).
+_SHOWN = {
+    "Pass": ("afterInputPath", "afterParameters", "afterResultSelector", "afterResultPath"),
+    "Pass+Result": ("result", "afterResultSelector", "afterResultPath"),
+    "Task": _JSONPATH_STEPS, "Parallel": _JSONPATH_STEPS,
+    "Map": ("afterInputPath", "afterResultSelector", "afterResultPath"),
+    "Choice": ("afterInputPath",), "Wait": ("afterInputPath",), "Succeed": ("afterInputPath",),
+    "Fail": ("afterInputPath",),
+}
+_SHOWN_JSONATA = {"Task": ("afterArguments", "result"), "Parallel": ("afterArguments", "result")}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class _Runner:
+    """What the template needs from an execution, for one TestState call: the request's context
+    object, no history, no waiting, the invoker capped at five minutes."""
+
+    hooks = None
+    cancellation = None
+    stopping = False
+    tracking = False
+    progress_interval = None
+    state_machine_name = "TestState"
+
+    def __init__(self, prepared: Prepared, value: Any, *, context: Any, role_arn: str | None, region: str,
+                 account: str, config: dict, invoker: Any):
+        self.prepared, self.state, self.config = prepared, prepared.state, config
+        self.region, self.account = region, account
+        self.clock = SystemClock()
+        self.invoker = _Capped(invoker) if invoker is not None else None
+        self.map_runs: dict = {}
+        self.inspection: dict[str, Any] = {"input": value}
+        state = self.state
+        kind = ("Pass+Result" if state.type == "Pass" and state.result is not definitions._UNSET else state.type)
+        self.shown = _SHOWN_JSONATA.get(kind, ()) if state.jsonata is not None else _SHOWN[kind]
+        self.ctx = context if context is not None else self._new_context(value, role_arn)
+
+    def inspect(self, step: str, value: Any) -> None:
+        if step in self.shown:
+            self.inspection[step] = value
+
+    def _new_context(self, value: Any, role_arn: str | None) -> dict:
+        now = _iso(datetime.now(UTC))
+        machine, execution = f"TestState-{uuid.uuid4().hex[:12]}", str(uuid.uuid4())
+        region, account, state = self.region, self.account, self.state
+        state_ctx = {"EnteredTime": now, "Name": LONE_STATE_NAME}
+        if state.type in ("Task", "Parallel", "Map"):
+            state_ctx["RetryCount"] = self.config.get("retrierRetryCount", 0)
+        context = {
+            "Execution": {"Id": f"arn:aws:states:{region}:{account}:express:{machine}:{execution}",
+                          "Input": value, "Name": execution, "RoleArn": role_arn, "StartTime": now},
+            "State": state_ctx,
+            "StateMachine": {"Id": f"arn:aws:states:{region}:{account}:stateMachine:{machine}", "Name": machine},
+        }
+        if state.type == "Task" and state.resource.endswith(".waitForTaskToken"):
+            context["Task"] = {"Token": str(uuid.uuid4())}
+        return context
+
+    def context(self, state: Any, frame: Any, extra: dict | None = None) -> dict:
+        return {**self.ctx, **extra} if extra else self.ctx
+
+    async def sleep(self, seconds: float) -> None:
+        return None     # TestState never waits: the state's fields are evaluated, its output returned
+
+    def interruptible(self, awaitable: Any) -> Any:
+        return awaitable
+
+    def new_token(self) -> str:
+        return str(uuid.uuid4())
+
+
+class _Capped:
+    """AWS: a TestState call runs for at most five minutes."""
+
+    def __init__(self, invoker: Any):
+        self.invoker = invoker
+
+    async def invoke(self, request: Any) -> Any:
+        try:
+            return await asyncio.wait_for(self.invoker.invoke(request), MAX_SECONDS)
+        except TimeoutError:
+            raise Timeout("") from None
+
+
+def _mocked(runner: _Runner) -> Any:
+    """The mock's answer: its result, or its errorOutput raised as the state's failure."""
+    mock = runner.prepared.mock
+    if "errorOutput" in mock:
+        failure = mock["errorOutput"] or {}
+        raise StatesError(failure.get("cause") or "", error=failure.get("error") or "")
+    return copy.deepcopy(runner.prepared.mock_result)
+
+
+def _next(state: Any) -> str | None:
+    return None if state.end else state.next
+
+
+def _mock_work(ctx: StateContext, value: Any) -> tuple[str | None, Any]:
+    """A mocked Task or Parallel: the mock instead of the invocation or the branches."""
+    return _next(ctx.state), _mocked(ctx.runner)
+
+
+def _mock_map(ctx: StateContext, value: Any) -> tuple[str | None, Any]:
+    """A mocked Map: its items and numbers are evaluated and reported, the mock is its result."""
+    runner, state = ctx.runner, ctx.state
+    items = _map_items(ctx, value)
+    max_concurrency, count, percentage = _map_numbers(ctx)
+    inspection = runner.inspection
+    inspection["maxConcurrency"] = max_concurrency
+    if count is not None:
+        inspection["toleratedFailureCount"] = count
+    if percentage is not None:
+        inspection["toleratedFailurePercentage"] = float(percentage)
+    failures = runner.config.get("mapIterationFailureCount")
+    length = len(items) if isinstance(items, list) else 0
+    if failures is not None and failures > length:
+        raise TestStateError("ValidationException",
+                             "Map iteration failure count must be less than or equal to the number of Map iterations")
+    if "errorOutput" in runner.prepared.mock:
+        _mocked(runner)
+    if failures and failures > (count or 0) and failures > (percentage or 0) * length / 100:
+        raise ExceedToleratedFailureThreshold("The specified tolerance threshold was exceeded")
+    return _next(state), _mocked(runner)
+
+
+def _map_items(ctx: StateContext, value: Any) -> Any:
+    """The Map's items, as the iterations would get them (ItemReader data comes from the request)."""
+    state, config = ctx.state, ctx.runner.config
+    if "mapItemReaderData" in config:
+        try:
+            return json.loads(config["mapItemReaderData"])
+        except ValueError:
+            raise TestStateError("ValidationException", "Map item reader data must be valid JSON") from None
+    if state.jsonata is not None:
+        items = state.raw.get("Items")
+        if items is None:
+            return value
+        states = {"input": value, "context": ctx.context()}
+        return evaluate_typed(items, states, ctx.variables, field="Items") if is_template(items) else items
+    path = state.items_path
+    items = select(path, value, ctx) if path != "$" else value
+    if not isinstance(items, list):
+        # AWS (recorded): a context path is quoted with one `$` less.
+        shown = path[1:] if path.startswith("$$") else path
+        raise Runtime(f'Reference path "{shown}" must point to array.')
+    ctx.runner.inspection["afterItemsPath"] = items
+    return items
+
+
+def _map_numbers(ctx: StateContext) -> tuple[Any, Any, Any]:
+    state, raw = ctx.state, ctx.frame.input
+    if state.jsonata is not None:
+        states = {"input": raw, "context": ctx.context()}
+
+        def typed(key: str, default: Any) -> Any:
+            value = state.raw.get(key, default)
+            return evaluate_typed(value, states, ctx.variables, field=key) if is_template(value) else value
+        return typed("MaxConcurrency", 0), typed("ToleratedFailureCount", None), \
+            typed("ToleratedFailurePercentage", None)
+
+    def number(key: str, default: Any) -> Any:
+        path = state.raw.get(key + "Path")
+        return select(path, raw, ctx) if path is not None else state.raw.get(key, default)
+    return number("MaxConcurrency", 0), number("ToleratedFailureCount", None), \
+        number("ToleratedFailurePercentage", None)
 
 
 def _array_texts(result: TestStateResult) -> None:
@@ -182,68 +236,59 @@ async def run_test_state(prepared: Prepared, input: Any = None, *, variables: di
                          account: str = "000000000000", state_configuration: dict | None = None,
                          invoker: Any = None) -> TestStateResult:
     """Run the prepared state once on `input` (a JSON value); never raises StatesError."""
-    run = Run(prepared, {} if input is None else input, variables=variables, context=context,
-               role_arn=role_arn, region=region, account=account, config=state_configuration or {},
-               invoker=invoker)
-    state = run.state
+    value = {} if input is None else input
+    config = state_configuration or {}
+    runner = _Runner(prepared, value, context=context, role_arn=role_arn, region=region, account=account,
+                     config=config, invoker=invoker)
+    state = prepared.state
+    frame = Frame(0, History(None, runner.clock.now, 1 << 62, keep=False), VariableScope(values=variables or {}))
+    frame.state, frame.input, frame.entered_time = state.name, value, runner.clock.now()
+    frame.task_token = (runner.ctx.get("Task") or {}).get("Token")
+    ctx = StateContext(runner, state, frame, value)
+    handler = None
+    if prepared.mock is not None:
+        handler = _mock_map if state.type == "Map" else _mock_work
     try:
-        next_state, output = await STEPS[state.type](run)
+        if state.is_async or handler is not None:
+            next_state, output = await attempt_async(ctx, value, handler)
+        else:
+            next_state, output = attempt(ctx, value)
     except StatesError as exc:
-        result = _failure(run, exc)
+        result = _failure(ctx, runner, exc, config.get("retrierRetryCount", 0))
     else:
-        result = TestStateResult("SUCCEEDED", output=output, next_state=next_state, inspection=run.inspection)
-        _add_variables(run, result)
+        result = TestStateResult("SUCCEEDED", output=output, next_state=next_state, inspection=runner.inspection)
+        _add_variables(ctx, result)
     if state.type == "Map" and state.jsonata is None:
         _array_texts(result)
     return result
 
 
-def _add_variables(run: Run, result: TestStateResult) -> None:
+def _add_variables(ctx: StateContext, result: TestStateResult) -> None:
     """The workflow variables after the state (its Assign applied), when there are any."""
-    snapshot = run.variables.snapshot()
+    ctx.variables.take_pending()
+    snapshot = ctx.variables.snapshot()
     if snapshot:
         result.inspection["variables"] = snapshot
 
 
-def _failure(run: Run, exc: StatesError) -> TestStateResult:
+def _failure(ctx: StateContext, runner: _Runner, exc: StatesError, retried: int) -> TestStateResult:
     """Retry and Catch, reported instead of done (Task, Map, Parallel)."""
-    state = run.state
-    error = exc.error or ""
-    retriers = state.retriers if state.type in ("Task", "Map", "Parallel") else ()
-    retried = run.config.get("retrierRetryCount", 0)
-    for index, retrier in enumerate(retriers):
-        if error_matches(list(retrier.error_equals), error):
-            if retried < retrier.max_attempts:
-                delay = retrier.interval_seconds * retrier.backoff_rate ** retried
-                if retrier.max_delay_seconds is not None:
-                    delay = min(delay, retrier.max_delay_seconds)
-                run.inspection["errorDetails"] = {"retryIndex": index, "retryBackoffIntervalSeconds": int(delay)}
-                return TestStateResult("RETRIABLE", error=exc.error, cause=exc.cause, inspection=run.inspection)
-            break
-    catchers = state.catchers if state.type in ("Task", "Map", "Parallel") else ()
-    for index, catcher in enumerate(catchers):
-        if error_matches(list(catcher.error_equals), error):
-            try:
-                output = _catch_output(run, index, error_output(exc))
-            except StatesError as inner:
-                return TestStateResult("FAILED", error=inner.error, cause=inner.cause, inspection=run.inspection)
-            run.inspection["errorDetails"] = {"catchIndex": index}
-            result = TestStateResult("CAUGHT_ERROR", output=output, error=exc.error, cause=exc.cause,
-                                     next_state=catcher.next, inspection=run.inspection)
-            _add_variables(run, result)
-            return result
-    return TestStateResult("FAILED", error=exc.error, cause=exc.cause or None, inspection=run.inspection)
-
-
-def _catch_output(run: Run, index: int, error: dict) -> Any:
-    state = run.state
-    run.variables.discard_staged()
-    if state.jsonata is not None:
-        output, assign = state.jsonata.catchers[index]
-        return run.assign_and_output(assign, output, run.states(errorOutput=error), error)
-    raw_catcher = state.raw["Catch"][index]
-    if raw_catcher.get("Assign"):
-        assign_jsonpath(raw_catcher["Assign"], error, run.scope(run.input))
-        run.variables.take_pending()
-    return apply_result_path(state.catchers[index].result_path, run.input, error)
-
+    state, inspection = ctx.state, runner.inspection
+    action, index = decide(state, exc.error or "", [retried] * len(state.retriers)) if state.has_result \
+        else ("fail", -1)
+    if action == "retry":
+        delay = retry_delay(state.retriers[index], retried, jitter=False)
+        inspection["errorDetails"] = {"retryIndex": index, "retryBackoffIntervalSeconds": int(delay)}
+        return TestStateResult("RETRIABLE", error=exc.error, cause=exc.cause, inspection=inspection)
+    if action == "catch":
+        ctx.variables.discard_staged()
+        try:
+            output = state.io.catch_output(ctx, ctx.frame.input, index, error_output(exc))
+        except StatesError as inner:
+            return TestStateResult("FAILED", error=inner.error, cause=inner.cause, inspection=inspection)
+        inspection["errorDetails"] = {"catchIndex": index}
+        result = TestStateResult("CAUGHT_ERROR", output=output, error=exc.error, cause=exc.cause,
+                                 next_state=state.catchers[index].next, inspection=inspection)
+        _add_variables(ctx, result)
+        return result
+    return TestStateResult("FAILED", error=exc.error, cause=exc.cause or None, inspection=inspection)

@@ -7,7 +7,7 @@ import json
 
 from designer import services
 from designer.models import Activity, Execution, HistoryEvent, StateMachine, StateMachineAlias, StateMachineVersion
-from engine import jsonata_checks
+from engine.validation import jsonata_checks
 
 
 def tags(resource: StateMachine | Activity) -> list[dict]:

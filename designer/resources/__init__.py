@@ -98,7 +98,7 @@ class ServerInvoker:
         if request.extra.get("integration") == "lambda:invoke":
             if request.task_token is not None:  # lambda:invoke.waitForTaskToken
                 request.extra.pop("integration", None)  # the callback's output is not wrapped
-                from engine.states import lambda_invoke_result
+                from engine.states.task import lambda_invoke_result
 
                 sent = await self._lambda(request.resource, request.payload, request)
                 return await self._callback(request, lambda_invoke_result(sent))

@@ -21,7 +21,7 @@ Modules:
 - `machines`: machine objects, transitions and reachability
 - `state_checks`: one state - common fields, language, per-type checks
 - `rules`: Choice rules; `retry_catch`: Retry and Catch
-- `jsonata`: JSONata state shapes and the engine.jsonata_checks diagnostics
+- `jsonata`: JSONata state shapes and the jsonata_checks diagnostics
 - `syntax`: path, intrinsic and expression syntax (`is_valid_path`)
 - `fields`: which fields each object accepts, limits
 - `diagnostics`: `Diagnostic` and JSON pointers; `render`: `aws_location`, `format_invalid_definition`

@@ -1,5 +1,5 @@
 """Validation of JSONata states: the shape of `{% %}` fields here, expression and variable
-checks from engine.jsonata_checks merged into the result."""
+checks from engine.validation.jsonata_checks merged into the result."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.validation.checks import Checks
 from engine.validation.diagnostics import Diagnostic, ptr
+from engine.validation.jsonata_checks import jsonata_diagnostics
 from engine.validation.syntax import is_expression
 
 
@@ -39,11 +40,7 @@ def _check_expressions(value: Any, path: str, validator: Checks) -> None:
 
 
 def add_jsonata_checks(definition: Any, validator: Checks) -> None:
-    """Expression and variable checks from engine.jsonata_checks (issue #4), when present."""
-    try:
-        from engine.jsonata_checks import jsonata_diagnostics
-    except ImportError:
-        return
+    """Expression and variable checks from engine.validation.jsonata_checks (issue #4)."""
     try:
         extra = jsonata_diagnostics(definition)
     except Exception:  # a bug there must not hide the structural diagnostics found here

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from engine.jsonata_checks import (
+from engine.validation.jsonata_checks import (
     expression_problems,
     expression_variables,
     jsonata_diagnostics,

@@ -14,19 +14,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from engine import jsonata_states
-from engine.definition import TaskState
-from engine.errors import HeartbeatTimeout, Runtime, StatesError
-from engine.history import Frame, failure_details
-from engine.lifecycle import effective_input, select, with_retry
+from engine.errors import HeartbeatTimeout, StatesError, Timeout
+from engine.history import failure_details
 from engine.paths import to_json
-from engine.payload import Scope
 from engine.ports import TaskRequest
 
 
-def _task_kind(state: TaskState, region: str) -> tuple[str, str, str, str]:
+def task_kind(resource: str, region: str) -> tuple[str, str, str, str]:
     """(kind, resourceType, resource, region) of a Task's Resource, for its history events."""
-    resource = state.resource
     if resource.startswith("arn:aws:states:") and ":activity:" in resource:
         return "activity", "", resource, region
     if resource.startswith("arn:aws:states:"):
@@ -50,34 +45,11 @@ _EVENTS = {
 }
 
 
-async def handle_task(ex: Any, state: Any, raw: Any, frame: Frame) -> tuple[str | None, Any]:
-    return await with_retry(ex, state, raw, frame, _task_attempt)
-
-
-def _positive_int_field(value: Any, path: str | None, literal: Any, field: str, scope: Scope) -> Any:
-    if path is None:
-        return literal
-    number = select(path, value, scope.context)
-    if type(number) is not int or number <= 0:
-        raise Runtime(f"The {field}Path parameter does not reference a positive integer: {path} == {to_json(number)}")
-    return number
-
-
-async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scope) -> Any:
-    kind, resource_type, resource, region = _task_kind(state, ex.region)
-    if state.resource.endswith(".waitForTaskToken") or kind == "activity":
-        # A new token for every attempt (the loop and Retry clear it); a resumed execution may
-        # have restored the token it had handed out.
-        frame.task_token = frame.task_token or str(uuid.uuid4())
-    payload = effective_input(state, raw, scope)
-    timeout = _positive_int_field(raw, state.timeout_seconds_path, state.timeout_seconds, "TimeoutSeconds", scope)
-    heartbeat = _positive_int_field(raw, state.heartbeat_seconds_path, state.heartbeat_seconds,
-                                    "HeartbeatSeconds", scope)
-    if state.jsonata is not None:
-        timeout = jsonata_states.integer_field(state, timeout, "TimeoutSeconds", raw, scope)
-        heartbeat = jsonata_states.integer_field(state, heartbeat, "HeartbeatSeconds", raw, scope)
+async def task(ctx: Any, payload: Any) -> tuple[str | None, Any]:
+    state = ctx.state
+    kind, resource_type, resource, region = task_kind(state.resource, ctx.region)
+    timeout, heartbeat = state.io.task_limits(ctx, ctx.frame.input)
     scheduled, started, succeeded, failed, timed_out, prefix = _EVENTS[kind]
-    history = frame.history
     payload_text = to_json(payload)
     if kind == "service":
         base = {"resourceType": resource_type, "resource": resource}
@@ -89,13 +61,12 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
         details["timeoutInSeconds"] = timeout
     if heartbeat is not None:
         details["heartbeatInSeconds"] = heartbeat
-    prepare = getattr(ex.invoker, "prepare", None)
+    prepare = getattr(ctx.invoker, "prepare", None)
     if prepare is not None:
         # A server checks what must exist before anything is scheduled (AWS: a missing activity
         # fails the state with States.Runtime and no ActivityScheduled event).
         await prepare(state.resource, kind)
-    history.link(frame, scheduled, prefix + "ScheduledEventDetails", details)
-
+    ctx.event(scheduled, prefix + "ScheduledEventDetails", details)
     started_flag = []
 
     def mark_started(worker_name: str | None = None) -> None:
@@ -103,21 +74,20 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
             return
         started_flag.append(True)
         if kind == "activity":
-            history.link(frame, started, "activityStartedEventDetails", {"workerName": worker_name or ""})
+            ctx.event(started, "activityStartedEventDetails", {"workerName": worker_name or ""})
         elif kind == "service":
-            history.link(frame, started, "taskStartedEventDetails", dict(base))
+            ctx.event(started, "taskStartedEventDetails", dict(base))
         else:
-            history.link(frame, started)
+            ctx.event(started)
 
     def mark_submitted(output: Any) -> None:
         # A .waitForTaskToken or .sync integration has made its call and now waits: AWS records
         # the call's response in a TaskSubmitted event.
-        history.link(frame, "TaskSubmitted", "taskSubmittedEventDetails",
-                     dict(base, output=to_json(output), outputDetails={"truncated": False}))
+        ctx.event("TaskSubmitted", "taskSubmittedEventDetails",
+                  dict(base, output=to_json(output), outputDetails={"truncated": False}))
 
-    request_resource = state.resource
+    request_resource, invoke_payload = state.resource, payload
     extra: dict[str, Any] = {"mark_started": mark_started, "mark_submitted": mark_submitted, "kind": kind}
-    invoke_payload = payload
     if kind == "service" and resource_type == "lambda" and resource.startswith("invoke"):
         request_resource, invoke_payload = lambda_invoke_request(payload, extra)
     beats = None
@@ -129,64 +99,81 @@ async def _task_attempt(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scop
     if kind != "activity":
         mark_started()
     request = TaskRequest(
-        resource=request_resource, payload=invoke_payload, state_name=state.name,
-        context=ex.context(state, frame), task_token=frame.task_token,
-        timeout_seconds=timeout, heartbeat_seconds=heartbeat, credentials=state.credentials, extra=extra,
+        resource=request_resource, payload=invoke_payload, state_name=state.name, context=ctx.context(),
+        task_token=ctx.frame.task_token, timeout_seconds=timeout, heartbeat_seconds=heartbeat,
+        credentials=state.credentials, extra=extra,
     )
     try:
-        if ex.invoker is None:
-            raise StatesError(f"No handler for resource '{state.resource}'", error="States.TaskFailed")
-        call = ex.invoker.invoke(request)
-        if beats is not None:
-            call = _with_heartbeat(ex, call, heartbeat, beats)
-        if ex.cancellation is not None:
-            call = ex.interruptible(call)
-        try:
-            if timeout is not None:
-                result = await ex.with_timeout(call, timeout)
-            else:
-                result = await call
-        except StatesError:
-            raise
-        except Exception as failure:
-            raise task_failure(failure) from failure
+        result = await _invoke(ctx, request, timeout, heartbeat, beats)
     except StatesError as exc:
         mark_started()
         timed = exc.error in ("States.Timeout", "States.HeartbeatTimeout")
-        body = failure_details(exc.error, exc.cause)
-        body = dict(base, **body)
-        history.link(frame, timed_out if timed else failed,
-                     prefix + ("TimedOutEventDetails" if timed else "FailedEventDetails"), body)
+        body = dict(base, **failure_details(exc.error, exc.cause))
+        ctx.event(timed_out if timed else failed, prefix + ("TimedOutEventDetails" if timed else "FailedEventDetails"),
+                  body)
         raise
     mark_started()
     if extra.get("integration") == "lambda:invoke":
         result = lambda_invoke_result(result)
-    history.link(frame, succeeded, prefix + "SucceededEventDetails",
-                 dict(base, output=to_json(result), outputDetails={"truncated": False}))
-    return result
+    ctx.event(succeeded, prefix + "SucceededEventDetails",
+              dict(base, output=to_json(result), outputDetails={"truncated": False}))
+    return (None if state.end else state.next), result
 
 
-async def _with_heartbeat(ex: Any, call: Any, seconds: float, beats: asyncio.Event) -> Any:
+async def _invoke(ctx: Any, request: TaskRequest, timeout: Any, heartbeat: Any, beats: Any) -> Any:
+    """Call the invoker under the state's timeout, heartbeat and the execution's cancellation."""
+    invoker = ctx.invoker
+    if invoker is None:
+        raise StatesError(f"No handler for resource '{ctx.state.resource}'", error="States.TaskFailed")
+    try:
+        call = invoker.invoke(request)
+        if beats is not None:
+            call = _with_heartbeat(ctx.clock, call, heartbeat, beats)
+        call = ctx.interruptible(call)
+        if timeout is not None:
+            return await _with_timeout(ctx.clock, call, timeout)
+        return await call
+    except StatesError:
+        raise
+    except Exception as failure:
+        raise task_failure(failure) from failure
+
+
+async def _with_timeout(clock: Any, awaitable: Any, seconds: float) -> Any:
+    """Await `awaitable`, failing with States.Timeout after `seconds` on the clock."""
+    work = asyncio.ensure_future(awaitable)
+    timer = asyncio.ensure_future(clock.sleep(seconds))
+    try:
+        await asyncio.wait({work, timer}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+    if work.done():
+        return work.result()
+    work.cancel()
+    raise Timeout(None)
+
+
+async def _with_heartbeat(clock: Any, call: Any, seconds: float, beats: asyncio.Event) -> Any:
     """Await `call`; fail with States.HeartbeatTimeout when no heartbeat comes for `seconds`."""
-    task = asyncio.ensure_future(call)
+    work = asyncio.ensure_future(call)
     try:
         while True:
-            timer = asyncio.ensure_future(ex.clock.sleep(seconds))
+            timer = asyncio.ensure_future(clock.sleep(seconds))
             beat = asyncio.ensure_future(beats.wait())
             try:
-                await asyncio.wait({task, timer, beat}, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait({work, timer, beat}, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 timer.cancel()
                 beat.cancel()
-            if task.done():
-                return task.result()
+            if work.done():
+                return work.result()
             if beats.is_set():
                 beats.clear()
                 continue
             raise HeartbeatTimeout(None)
     finally:
-        if not task.done():
-            task.cancel()
+        if not work.done():
+            work.cancel()
 
 
 def lambda_invoke_request(payload: Any, extra: dict) -> tuple[str, Any]:

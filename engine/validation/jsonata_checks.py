@@ -27,13 +27,8 @@ from jsonata.jexception import JException
 
 from engine.jsonata_functions import FUNCTION_FRAME
 from engine.jsonata_mode import is_template, jsonata_message, template_expression
+from engine.validation.diagnostics import WARNING, Diagnostic, ptr
 from engine.variables import variable_name_problem
-
-try:  # engine/validation.py is written in parallel; fall back to plain tuples without it
-    from engine.validation import WARNING, Diagnostic
-except ImportError:  # pragma: no cover
-    WARNING = "WARNING"
-    Diagnostic = None  # type: ignore[assignment,misc]
 
 INVALID = "INVALID_JSONATA_EXPRESSION"
 UNSUPPORTED = "UNSUPPORTED_JSONATA_EXPRESSION"
@@ -163,10 +158,6 @@ _PATH_FIELDS = ("InputPath", "OutputPath", "ItemsPath", "SecondsPath", "Timestam
 _TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Assign", "Arguments")
 _VARIABLE_PATH = re.compile(r"\$([^\W\d]\w*)")
 _INTRINSIC_STRING = re.compile(r"'(?:\\.|[^'\\])*'")
-
-
-def _ptr(*parts: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def _states(machine: dict, base: tuple) -> Iterator[tuple[str, dict, tuple]]:
@@ -370,12 +361,6 @@ def variable_references(definition: Any) -> dict[str, list[str]]:
     return out
 
 
-def _diagnostic(path: str, code: str, message: str, severity: str = "ERROR") -> Any:
-    if Diagnostic is None:
-        return (path, code, message)
-    return Diagnostic(path, code, message, severity)
-
-
 def jsonata_diagnostics(definition: Any) -> list[Any]:
     """JSONata and variable problems of a definition, each located by a JSON pointer."""
     if not isinstance(definition, dict):
@@ -392,19 +377,19 @@ def jsonata_diagnostics(definition: Any) -> list[Any]:
                 assigned.add(variable)
                 problem = variable_name_problem(variable)
                 if problem is not None:
-                    diagnostics.append(_diagnostic(_ptr(*parts, key), INVALID_VARIABLE_NAME, problem))
+                    diagnostics.append(Diagnostic(ptr("", *parts, key), INVALID_VARIABLE_NAME, problem))
         if language == "JSONata":
             for source, parts in _jsonata_fields(state, here):
                 for code, message in expression_problems(source):
-                    diagnostics.append(_diagnostic(_ptr(*parts), code, message))
+                    diagnostics.append(Diagnostic(ptr("", *parts), code, message))
                 problem = _states_field_problem(state, parts[len(here):], source)
                 if problem is not None:
-                    diagnostics.append(_diagnostic(_ptr(*parts), UNAVAILABLE_STATES_FIELD, problem, WARNING))
+                    diagnostics.append(Diagnostic(ptr("", *parts), UNAVAILABLE_STATES_FIELD, problem, WARNING))
     for _name, state, here in states:
         for variable, parts in _reads(state, here, top):
             if variable not in assigned:
-                diagnostics.append(_diagnostic(
-                    _ptr(*parts), UNDEFINED_VARIABLE,
+                diagnostics.append(Diagnostic(
+                    ptr("", *parts), UNDEFINED_VARIABLE,
                     f"The variable '{variable}' is referenced but never assigned in this state machine.",
                     WARNING))
     return diagnostics
