@@ -28,13 +28,17 @@ function StateNodeViewInner({ data, selected }: NodeProps) {
   const terminal = state.Type === "Succeed" || state.Type === "Fail";
   const status = d.overlay?.status;
   const problems = d.overlay?.problems ?? 0;
+  const covered = d.overlay?.covered;
+  const uncovered = d.overlay?.uncovered ?? [];
   return (
     <div
-      className={`state-node${container ? " container" : ""}${selected ? " selected" : ""}${status ? ` status-${status}` : ""}${problems ? " has-problems" : ""}`}
+      className={`state-node${container ? " container" : ""}${selected ? " selected" : ""}${status ? ` status-${status}` : ""}${problems ? " has-problems" : ""}${covered === false ? " not-covered" : ""}`}
       style={{ ["--accent" as string]: def.color }}
       data-testid={`state-${d.name}`}
       data-state-type={state.Type}
       data-status={status}
+      data-breakpoint={d.overlay?.breakpoint ? "true" : undefined}
+      data-covered={covered === undefined ? undefined : String(covered && !uncovered.length)}
       title={d.overlay?.problemText}
     >
       <Handle type="target" id="in" position={Position.Top} className="h-in" isConnectable={!d.readOnly} />
@@ -46,7 +50,11 @@ function StateNodeViewInner({ data, selected }: NodeProps) {
         </span>
         {d.isStartAt && <span className="start-flag" title="Start state">START</span>}
         {problems > 0 && <span className="problem-badge" title={d.overlay?.problemText}>{problems}</span>}
+        {d.overlay?.breakpoint && <span className="breakpoint-dot on-node" title="Breakpoint: debug executions pause before this state" />}
       </div>
+      {covered !== undefined && (!covered || uncovered.length > 0) && (
+        <div className="coverage-badge" title="What no test case exercised">{covered ? `not covered: ${uncovered.join(", ")}` : "never run by a test case"}</div>
+      )}
       {d.overlay?.badge && <div className="status-badge" title={d.overlay.badgeTitle}>{d.overlay.badge}</div>}
       {south.map((h, i) => (
         <Handle key={h} type="source" id={h} position={Position.Bottom} className={`h-out h-${h.split(":")[0]}`}

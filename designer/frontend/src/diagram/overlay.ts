@@ -9,6 +9,11 @@ export interface NodeOverlay {
   /** A short line under the title (the live view: iteration or run counts), and its tooltip. */
   badge?: string;
   badgeTitle?: string;
+  /** The debugger: a breakpoint on this state. */
+  breakpoint?: boolean;
+  /** Test coverage (shown only while a coverage report is on): whether the state ran, and what in it did not. */
+  covered?: boolean;
+  uncovered?: string[];
 }
 
 export type Overlay = Record<string, NodeOverlay>;

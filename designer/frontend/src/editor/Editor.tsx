@@ -5,9 +5,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { aslToGraph, mergePositions } from "../asl/graph";
 import type { Format } from "../asl/io";
 import { emptyMachine } from "../asl/ops";
-import { locateNode, pointerTarget } from "../asl/scope";
+import { findState, locateNode, nodeId, pointerTarget } from "../asl/scope";
 import type { Machine, Positions } from "../asl/types";
 import { api, ApiError } from "../api";
+import { useBreakpoints } from "../debug/breakpoints";
+import { coverageByState } from "../debug/coverage";
+import type { Coverage } from "../debug/debugApi";
+import { TestsPanel } from "../debug/TestsPanel";
 import { Diagram } from "../diagram/Diagram";
 import type { Overlay } from "../diagram/overlay";
 import { useAutoLayout } from "../diagram/useAutoLayout";
@@ -78,6 +82,11 @@ function EditorBody() {
   const [format, setFormat] = useState<Format>("json");
   const [functions, setFunctions] = useState<string[]>([]);
   const canvasRef = useRef<HTMLDivElement>(null);
+  const machineName = useEditor((s) => s.name);
+  const breakpoints = useBreakpoints((s) => s.states);
+  useEffect(() => useBreakpoints.getState().load(machineName), [machineName]);
+  const [testsOpen, setTestsOpen] = useState(false);
+  const [coverage, setCoverage] = useState<Coverage | null>(null);
 
   const graph = useMemo(() => aslToGraph(doc, mergePositions(doc, auto.positions, positions)), [doc, auto.positions, positions]);
   const graphRef = useRef(graph);
@@ -129,8 +138,22 @@ function EditorBody() {
       o.problems = (o.problems ?? 0) + 1;
       o.problemText = `${o.problemText ? `${o.problemText}\n` : ""}${d.message}`;
     }
+    const idOf = (state: string) => {
+      const path = findState(doc, state);
+      return path ? nodeId(path, state) : null;
+    };
+    for (const state of breakpoints) {
+      const id = idOf(state);
+      if (id) out[id] = { ...out[id], breakpoint: true };
+    }
+    if (coverage && testsOpen) {
+      for (const [state, c] of Object.entries(coverageByState(coverage))) {
+        const id = idOf(state);
+        if (id) out[id] = { ...out[id], covered: c.covered, uncovered: c.missing };
+      }
+    }
     return out;
-  }, [diagnostics]);
+  }, [diagnostics, breakpoints, coverage, testsOpen, doc]);
 
   // Leaving with unsaved changes asks first (the browser's own prompt).
   useEffect(() => {
@@ -221,7 +244,14 @@ function EditorBody() {
               <div className="canvas-empty">Drag a state from the palette to start, or click one to add it.</div>
             )}
           </div>
-          <Diagnostics diagnostics={diagnostics} onSelect={onSelectDiagnostic} />
+          <div className="bottom-tabs">
+            <button type="button" data-testid="tests-tab" aria-pressed={testsOpen} onClick={() => setTestsOpen((v) => !v)}>
+              {testsOpen ? "Hide tests" : "Tests"}
+            </button>
+          </div>
+          {testsOpen
+            ? <TestsPanel machine={machineName} definition={doc} onCoverage={setCoverage} />
+            : <Diagnostics diagnostics={diagnostics} onSelect={onSelectDiagnostic} />}
         </div>
         {codeOpen && <CodeView format={format} />}
         <Inspector functions={functions} />

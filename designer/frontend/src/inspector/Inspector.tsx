@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { renamePositions, renameState, setStartAt, updateState } from "../asl/ops";
 import { allStateNames, getBlock, locateNode, nodeId, pointerTarget } from "../asl/scope";
 import type { State } from "../asl/types";
+import { InspectorDebug } from "../debug/InspectorDebug";
 import { useEditor } from "../editor/store";
 import { nodeDef } from "../nodes/registry";
 import { localErrors } from "./checks";
@@ -32,6 +33,7 @@ export const INTEGRATIONS = [
 
 export function Inspector({ functions }: { functions: string[] }) {
   const doc = useEditor((s) => s.doc);
+  const machineName = useEditor((s) => s.name);
   const selection = useEditor((s) => s.selection);
   const focusField = useEditor((s) => s.focusField);
   const diagnostics = useEditor((s) => s.diagnostics);
@@ -99,6 +101,7 @@ export function Inspector({ functions }: { functions: string[] }) {
         <span className="type-chip" style={{ background: def.color }}>{state.Type}</span>
         <span className="muted">{path.length ? `in ${path.map((s) => `${s.state} › ${s.branch + 1}`).join(" / ")}` : ""}</span>
       </div>
+      <InspectorDebug machine={machineName} name={name} state={state} definition={doc} />
       <Section title="Configuration">
         <NameField name={name} error={nameError} taken={allStateNames(doc)} onRename={rename} />
         {Typed && <Typed state={state} name={name} path={path} doc={doc} jsonata={jsonata} change={change} errors={errors} />}
