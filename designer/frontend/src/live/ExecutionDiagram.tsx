@@ -26,12 +26,14 @@ export function executionGraph(definition: Machine, auto: Positions, positions: 
 /** Fit as the editor does, with the top padding clearing the legend (which may wrap to two rows). */
 export const EXEC_FIT = { padding: { top: "80px", bottom: "32px", left: "56px", right: "184px" }, maxZoom: 1.1 } as const;
 
-export function ExecutionDiagram({ definition, positions, status, selected, onSelect }: {
+export function ExecutionDiagram({ definition, positions, status, selected, onSelect, breakpoints }: {
   definition: Machine;
   positions: Positions;
   status: DiagramStatus;
   selected: string | null;
   onSelect: (name: string | null) => void;
+  /** States with a breakpoint (the debugger). */
+  breakpoints?: string[];
 }) {
   const auto = useAutoLayout(definition);
   const graph = useMemo(() => executionGraph(definition, auto.positions, positions), [definition, auto.positions, positions]);
@@ -53,13 +55,14 @@ export function ExecutionDiagram({ definition, positions, status, selected, onSe
       const badge = showCounts ? countsText(counts) : undefined;
       const badgeTitle = showCounts ? countsTitle(counts, noun) : undefined;
       const prev = cache.current.get(node.id);
-      const value = prev && prev.status === st && prev.badge === badge ? prev : { status: st, badge, badgeTitle };
+      const breakpoint = breakpoints?.includes(name) || undefined;
+      const value = prev && prev.status === st && prev.badge === badge && prev.breakpoint === breakpoint ? prev : { status: st, badge, badgeTitle, breakpoint };
       next.set(node.id, value);
       out[node.id] = value;
     }
     cache.current = next;
     return out;
-  }, [graph, status]);
+  }, [graph, status, breakpoints]);
 
   const idToName = useMemo(() => new Map(graph.nodes.filter((n) => n.data.kind === "state").map((n) => [n.id, n.data.name])), [graph]);
   const selection = useMemo(() => graph.nodes.filter((n) => n.data.kind === "state" && n.data.name === selected).map((n) => n.id), [graph, selected]);

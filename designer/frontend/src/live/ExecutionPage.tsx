@@ -11,6 +11,10 @@ import { HistoryTable } from "./HistoryTable";
 import { executionsPath, liveApi } from "./liveApi";
 import { collectStates } from "./overlay";
 import type { Scope } from "./overlay";
+import { useBreakpoints } from "../debug/breakpoints";
+import { DebugPanel, useExecutionDebug } from "../debug/ExecutionDebug";
+import { debugApi } from "../debug/debugApi";
+import { RerunDialog } from "../debug/RerunDialog";
 import { ReplayCursor } from "./replay";
 import { ReplayBar } from "./ReplayBar";
 import { useExecutionSocket } from "./socket";
@@ -69,11 +73,23 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
   const [playing, setPlaying] = useState(false);
   const cursor = useMemo(() => new ReplayCursor(info.definition), [info.definition]);
   const view = replayAt === null ? live.overlay : cursor.seek(live.events, replayAt);
+  const [rerun, setRerun] = useState<{ state: string; input: string } | null>(null);
 
   const definition = (info.definition ?? { States: {} }) as Machine;
   const positions = info.layout?.positions ?? {};
   const status = execution.status;
   const running = !EXECUTION_DONE.has(status);
+  // The debugger: a debug execution's own breakpoints, else the machine's (for the next debug run).
+  const [debugState, setDebugState] = useExecutionDebug(info.id, version, running);
+  const machineBreakpoints = useBreakpoints((s) => s.states);
+  useEffect(() => useBreakpoints.getState().load(machine), [machine]);
+  const debugRun = !!debugState?.debug && running;
+  const breakpoints = debugRun ? debugState!.breakpoints : machineBreakpoints;
+  const toggleBreakpoint = (state: string) => {
+    if (!debugRun) return void useBreakpoints.getState().toggle(state);
+    const next = breakpoints.includes(state) ? breakpoints.filter((s) => s !== state) : [...breakpoints, state];
+    debugApi.setExecutionBreakpoints(info.id, next).then(setDebugState, (e) => setActionError((e as Error).message));
+  };
 
   // Durations of running states grow: refresh once a second while the execution runs.
   useEffect(() => {
@@ -142,9 +158,10 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
       {actionError && <div className="field-error exec-action-error">{actionError}</div>}
       {expressNote(execution.type) && <div className="exec-express-note muted" data-testid="express-note">{expressNote(execution.type)}</div>}
       {execution.error && <div className="exec-error-banner"><strong>{execution.error}</strong> {execution.cause}</div>}
+      {debugState && <DebugPanel id={info.id} state={debugState} onChange={setDebugState} />}
       <div className="exec-body">
         <div className="exec-canvas">
-          <ExecutionDiagram definition={definition} positions={positions} status={diagramStatus} selected={selected} onSelect={setSelected} />
+          <ExecutionDiagram definition={definition} positions={positions} status={diagramStatus} selected={selected} onSelect={setSelected} breakpoints={breakpoints} />
           <Legend />
           {scope && container && (
             <div className="iteration-banner" data-testid="opened-iteration">
@@ -154,7 +171,8 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
           )}
         </div>
         <aside className="exec-inspector">
-          <StateDetails key={replayAt ?? "live"} name={selected} overlay={view} scope={scope} onOpen={setScope} execution={execution} />
+          <StateDetails key={replayAt ?? "live"} name={selected} overlay={view} scope={scope} onOpen={setScope} execution={execution}
+            debug={{ breakpoints, onToggleBreakpoint: toggleBreakpoint, onRerun: (state, input) => setRerun({ state, input }) }} />
         </aside>
       </div>
       <div className="exec-bottom">
@@ -167,6 +185,7 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
           ? <HistoryTable events={live.events} overlay={live.overlay} version={version} fileName={`${execution.name}-history.json`} />
           : <Timeline overlay={live.overlay} version={version} stop={execution.stop_date} />}
       </div>
+      {rerun && <RerunDialog executionId={info.id} machine={machine} state={rerun.state} input={rerun.input} onClose={() => setRerun(null)} />}
       {again && <StartExecutionDialog machine={machine} initialInput={pretty(execution.input)} onClose={() => setAgain(false)} />}
     </div>
   );

@@ -25,6 +25,7 @@ export function StartExecutionDialog({ machine, initialInput, suggestedInput, fa
     setInput(suggestedInput);
   }, [machine, initialInput, suggestedInput]);
   const [name, setName] = useState("");
+  const [debug, setDebug] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   let parseError: string | null = null;
@@ -43,7 +44,7 @@ export function StartExecutionDialog({ machine, initialInput, suggestedInput, fa
     setError(null);
     try {
       await beforeStart?.();
-      const execution = await liveApi.start(machine, JSON.parse(input), name.trim() || undefined);
+      const execution = await liveApi.start(machine, JSON.parse(input), name.trim() || undefined, debug);
       rememberInput(machine, input);
       navigate(executionPath(machine, execution.name));
     } catch (e) {
@@ -71,6 +72,10 @@ export function StartExecutionDialog({ machine, initialInput, suggestedInput, fa
             aria-invalid={!!parseError} onChange={(e) => edit(e.target.value)} />
         </label>
         {parseError && <div className="field-error">Invalid JSON: {parseError}</div>}
+        <label className="checkbox-row" title="The execution pauses before each state with a breakpoint; you can edit its input and variables, then continue or step">
+          <input type="checkbox" data-testid="debug-mode" checked={debug} onChange={(e) => setDebug(e.target.checked)} />
+          Debug: pause at breakpoints
+        </label>
         {error && <div className="field-error">{error}</div>}
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>Cancel</button>

@@ -9,28 +9,47 @@ import type { ExecutionInfo } from "./store";
 
 const MAX_CHIPS = 500;
 
-export function StateDetails({ name, overlay, scope, onOpen, execution }: {
+/** The debugger's controls beside a state's details (designer/frontend/src/debug). */
+export interface StateDebugControls {
+  breakpoints: string[];
+  onToggleBreakpoint: (state: string) => void;
+  onRerun: (state: string, input: string) => void;
+}
+
+export function StateDetails({ name, overlay, scope, onOpen, execution, debug }: {
   name: string | null;
   overlay: Overlay | null;
   scope: Scope | null;
   onOpen: (scope: Scope | null) => void;
   execution: ExecutionInfo | null;
+  debug?: StateDebugControls;
 }) {
   if (!name || !overlay) return <ExecutionDetails execution={execution} />;
   const all = overlay.runs.filter((r) => r.name === name && !r.removed);
   // With an iteration opened, a state inside it shows that iteration's run; the others all theirs.
   const scoped = scope ? all.filter((r) => inScope(r, scope)) : all;
   const runs = scoped.length ? scoped : all;
-  return <RunsOf key={`${name}:${scope ? `${scope.parent}/${scope.index}` : ""}`} name={name} runs={runs} overlay={overlay} onOpen={onOpen} />;
+  return <RunsOf key={`${name}:${scope ? `${scope.parent}/${scope.index}` : ""}`} name={name} runs={runs} overlay={overlay} onOpen={onOpen} debug={debug} />;
 }
 
-function RunsOf({ name, runs, overlay, onOpen }: { name: string; runs: Run[]; overlay: Overlay; onOpen: (s: Scope | null) => void }) {
+function RunsOf({ name, runs, overlay, onOpen, debug }: { name: string; runs: Run[]; overlay: Overlay; onOpen: (s: Scope | null) => void; debug?: StateDebugControls }) {
   const preferred = runs.find((r) => r.status === "FAILED") ?? runs.find((r) => r.status === "IN_PROGRESS") ?? runs[runs.length - 1];
   const [picked, setPicked] = useState<number | null>(null);
   const run = runs.find((r) => r.id === picked) ?? preferred;
   return (
     <div className="exec-details" data-testid="state-details">
       <h3>{name}</h3>
+      {debug && (
+        <div className="state-debug-actions">
+          <button type="button" data-testid="breakpoint-toggle" aria-pressed={debug.breakpoints.includes(name)}
+            className={debug.breakpoints.includes(name) ? "breakpoint-on" : ""} onClick={() => debug.onToggleBreakpoint(name)}>
+            <span className="breakpoint-dot" aria-hidden="true" />{debug.breakpoints.includes(name) ? "Breakpoint set" : "Set breakpoint"}
+          </button>
+          <button type="button" data-testid="rerun-from-state" disabled={!run || run.input === undefined || !!run.scope}
+            title={run?.scope ? "Run from here starts at a state of the top level" : "Start a new execution at this state"}
+            onClick={() => run && debug.onRerun(name, pretty(run.input) || "{}")}>Run from here</button>
+        </div>
+      )}
       {!run && <p className="muted">Not started in this execution.</p>}
       {runs.length > 1 && (
         <label className="run-picker">Run

@@ -11,8 +11,8 @@ export const liveApi = {
   executions: (machine: string, status = "", search = "") =>
     call<ExecutionInfo[]>("GET", `/api/live/machines/${enc(machine)}/executions?status=${enc(status)}&search=${enc(search)}`),
   history: (id: number, afterId = 0) => call<HistoryEvent[]>("GET", `/api/executions/${id}/history?after_id=${afterId}`),
-  start: (machine: string, input: unknown, name?: string) =>
-    call<ExecutionInfo>("POST", `/api/machines/${enc(machine)}/executions`, { input, ...(name ? { name } : {}) }),
+  start: (machine: string, input: unknown, name?: string, debug = false) =>
+    call<ExecutionInfo>("POST", `/api/machines/${enc(machine)}/executions`, { input, ...(name ? { name } : {}), ...(debug ? { debug } : {}) }),
   stop: (id: number, error?: string, cause?: string) => call<ExecutionInfo>("POST", `/api/executions/${id}/stop`, { error, cause }),
   redrive: (id: number) => call<ExecutionInfo>("POST", `/api/executions/${id}/redrive`, {}),
 };
