@@ -32,6 +32,7 @@ from designer.resources.functions import statecraft_function
 from engine.errors import StatesError
 from engine.ports import TaskRequest
 from engine.runner import HandlerInvoker, _function_name
+from engine.testcases.mocks import mocked_answer
 
 SERVICE_PREFIX = "arn:aws:states:::"
 
@@ -150,13 +151,7 @@ class ServerInvoker:
         counts = self.scope.invocations
         number = counts.get(request.state_name, 0)
         counts[request.state_name] = number + 1
-        mark_started = request.extra.get("mark_started")
-        if mark_started is not None and request.extra.get("kind") == "activity":
-            mark_started("mock")
-        result = mocks.respond(name, number)
-        if request.extra.get("integration") == "lambda:invoke" and isinstance(result, dict) and "Payload" in result:
-            request.extra.pop("integration", None)  # a mocked lambda:invoke answer is the whole response
-        return result
+        return mocked_answer(request, mocks.response(name, number))
 
     # -- task tokens ----------------------------------------------------------------------
 

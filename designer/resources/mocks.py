@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 
 from engine.errors import StatesError
+from engine.testcases.mocks import pick_response
 
 _cache: dict[str, tuple[float, dict]] = {}
 
@@ -45,25 +45,9 @@ def response_name(machine: str, test_case: str | None, state: str) -> str | None
     return (cases.get(test_case) or {}).get(state)
 
 
-def _pick(responses: dict, invocation: int) -> dict:
-    best_key, best = None, None
-    for key, value in responses.items():
-        low, _, high = str(key).partition("-")
-        low_n, high_n = int(low), int(high or low)
-        if low_n <= invocation <= high_n:
-            return value
-        if best_key is None or high_n > best_key:
-            best_key, best = high_n, value
-    return best or {}
-
-
-def respond(name: str, invocation: int) -> Any:
-    """The mocked result of invocation number `invocation`, or the mocked error raised."""
+def response(name: str, invocation: int) -> dict:
+    """The mocked response `name` for invocation number `invocation` ({"Return"} or {"Throw"})."""
     responses = load().get("MockedResponses", {}).get(name)
     if responses is None:
         raise StatesError(f"The mocked response '{name}' is not defined in {config_path()}.", error="States.Runtime")
-    answer = _pick(responses, invocation)
-    if "Throw" in answer:
-        throw = answer["Throw"] or {}
-        raise StatesError(throw.get("Cause"), error=throw.get("Error"))
-    return answer.get("Return")
+    return pick_response(responses, invocation)

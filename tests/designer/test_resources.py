@@ -9,6 +9,7 @@ import pytest
 
 from designer.resources import _split_service, functions, http, mocks
 from engine.errors import StatesError
+from engine.testcases.mocks import answer
 
 
 @pytest.fixture
@@ -31,16 +32,16 @@ def test_mocked_responses_follow_invocation_numbers_and_ranges(mock_config):
     assert mocks.response_name("Orders", None, "Charge") is None
     assert mocks.response_name("Orders", "Happy", "Ship") is None
     with pytest.raises(StatesError) as first:
-        mocks.respond("Retry", 0)
+        answer(mocks.response("Retry", 0))
     assert (first.value.error, first.value.cause) == ("Busy", "try later")
     for number in (1, 2):
         with pytest.raises(StatesError) as again:
-            mocks.respond("Retry", number)
+            answer(mocks.response("Retry", number))
         assert again.value.error == "Slow"
-    assert mocks.respond("Retry", 3) == {"ok": "finally"}
-    assert mocks.respond("Retry", 7) == {"ok": "finally"}  # the last answer repeats
+    assert answer(mocks.response("Retry", 3)) == {"ok": "finally"}
+    assert answer(mocks.response("Retry", 7)) == {"ok": "finally"}  # the last answer repeats
     with pytest.raises(StatesError, match="not defined"):
-        mocks.respond("Nope", 0)
+        answer(mocks.response("Nope", 0))
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.0.0.8", "192.168.1.1", "169.254.169.254", "::1"])
