@@ -310,7 +310,9 @@ class MapRun(models.Model):
         return self.arn
 
 
-# Triggers (schedules, rules, webhooks and their fires) live in their own module.
+# The debugger's breakpoints, test cases and per-execution debug state, and the triggers
+# (schedules, rules, webhooks and their fires), live in modules of their own.
+from designer.debugging.models import ExecutionDebug, MachineBreakpoints, WorkflowTestCase  # noqa: E402, F401
 from designer.triggers.models import (  # noqa: E402, F401
     EventBus,
     FireStatus,
