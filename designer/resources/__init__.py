@@ -92,6 +92,15 @@ class ServerInvoker:
         if mocked is not None:
             return await self._mocked(request, mocked)
         kind = request.extra.get("kind")
+        interpreter = scope.interpreter
+        if request.task_token and getattr(interpreter, "replaying_token", None) == request.task_token:
+            # A parked Task resumed: its call was made (and recorded) before it parked; it only
+            # waits for its token again.
+            interpreter.replaying_token = None
+            request.extra.pop("integration", None)
+            if kind == "activity":
+                return await self._activity(request)
+            return await self._wait_token(request, activity_id=None)
         if kind == "activity":
             return await self._activity(request)
         if kind == "lambda":
@@ -188,6 +197,9 @@ class ServerInvoker:
         beat = request.extra.get("heartbeat")  # the engine's HeartbeatSeconds clock
         started = False
         last_deadline = None
+        loop = asyncio.get_running_loop()
+        park_from = loop.time() + getattr(runtime, "park_seconds", 0.0)
+        interpreter = scope.interpreter
         try:
             while True:
                 row = await runtime.db(tokens.state, token)
@@ -220,8 +232,23 @@ class ServerInvoker:
                             raise StatesError(None, error="States.HeartbeatTimeout")
                         continue  # settled at the last moment: read it again
                     wait = min(wait, left + 0.01)
+                if getattr(interpreter, "can_park_task", None) is not None and interpreter.can_park_task(
+                        request.state_name):
+                    if loop.time() >= park_from:
+                        # Nothing to do but wait: store the execution with what wakes it (the token
+                        # row points at it; its heartbeat deadline, TimeoutSeconds) and leave memory.
+                        from datetime import timedelta
+
+                        from django.utils import timezone
+
+                        due = row.heartbeat_deadline or timezone.now() + timedelta(days=1)
+                        await interpreter.park_task(due, request.timeout_seconds)
+                        park_from = loop.time() + runtime.park_seconds  # refused: try again later
+                    wait = max(0.0, min(wait, park_from - loop.time()))
                 await runtime.wait_signal(runtime.token_waiters, token, wait)
         except asyncio.CancelledError:
+            if getattr(interpreter, "parked", False):
+                raise  # parked: the token stays open and the wait goes on in the database
             # TimeoutSeconds (the engine cancels this wait) or StopExecution: the token is void.
             asyncio.get_running_loop().create_task(runtime.db(tokens.close, token, "TIMED_OUT"))
             raise

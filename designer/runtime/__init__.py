@@ -109,13 +109,27 @@ def run_sync(request: dict) -> dict:
 
 
 def task_token_completed(task) -> None:
+    """The token was settled (or handed to an activity worker): wake whoever waits on it, in
+    memory here or elsewhere, or parked in the database."""
+    from designer.runtime import store
+
+    parked = task.execution_id is not None and store.wake(task.execution_id)
     if _runtime is not None:
         _runtime.notify_token(task.token)
-    wake.publish("token", token=task.token)
+        if parked:
+            _runtime.dispatch(task.execution_id)
+    wake.publish("token", token=task.token, id=task.execution_id if parked else None)
 
 
 activity_task_started = task_token_completed
-task_heartbeat = task_token_completed  # the waiting execution re-reads the token's deadline
+
+
+def task_heartbeat(task) -> None:
+    """SendTaskHeartbeat: a waiting execution in memory re-reads the token's deadline; a parked
+    one wakes at its old deadline anyway, reads the new one and parks again."""
+    if _runtime is not None:
+        _runtime.notify_token(task.token)
+    wake.publish("token", token=task.token)
 
 __all__ = ["activity_task_started", "cancel", "dispatch", "get_runtime", "run_sync", "start",
            "task_token_completed"]

@@ -243,6 +243,8 @@ class Runtime:
             self.cancel(int(message["id"]))
         elif kind == "token":
             self.notify_token(str(message["token"]))
+            if message.get("id"):
+                self.dispatch(int(message["id"]))  # parked: claim it now
         elif kind == "finished":
             self.notify_finished(int(message["id"]))
 

@@ -137,20 +137,21 @@ async def run_standard(runtime, run, record) -> None:
 
     interpreter.progress_wait = progress_wait
 
-    async def park(due) -> None:
+    async def park(due, replay: bool) -> None:
         async with write_lock:
             if run.lost or run.cancellation.cancelled:
                 return
             # As in a step: the events so far and the checkpoint of this very point, together.
             events = sink.drain()
-            cp = interpreter.flight_checkpoint()
+            cp = interpreter.flight_checkpoint(replay)
             ok = await runtime.write(store.park, record.id, runtime.owner, events, cp, due)
             run.parked = ok
         if not ok:
             run.lost = True
             run.cancel()
             return
-        interpreter.stopping = True  # no WaitStateAborted: the Wait goes on in the database
+        # No *StateAborted events, and the task token stays open: the wait goes on in the database.
+        interpreter.stopping = interpreter.parked = True
         raise asyncio.CancelledError()
 
     if runtime.background:

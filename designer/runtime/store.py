@@ -155,6 +155,13 @@ def park(execution_id: int, owner: str, events: list[dict], checkpoint: dict, du
     return True
 
 
+def wake(execution_id: int) -> bool:
+    """Make a parked execution due now (its task token was settled or handed to a worker)."""
+    return bool(Execution.objects.filter(
+        pk=execution_id, status=ExecutionStatus.RUNNING, lease_owner="", lease_expires__isnull=False
+    ).update(lease_expires=timezone.now()))
+
+
 def renew(owner: str, ids: list[int], lease_seconds: float) -> set[int]:
     """Push our leases forward; returns the ids we still hold (a stopped execution drops out)."""
     if not ids:
