@@ -52,7 +52,6 @@ def test_sigkill_mid_wait_then_restart_finishes_all_20_executions_with_intact_hi
         if all("WaitStateEntered" in types for types in before):
             break
         time.sleep(0.1)
-    killed_at = time.monotonic()
     server.kill()
     assert all(types[-1] == "WaitStateEntered" for types in before), before
     assert not (tmp_path / "calls-count.log").exists()  # nothing got past the Wait
@@ -77,7 +76,6 @@ def test_sigkill_mid_wait_then_restart_finishes_all_20_executions_with_intact_hi
         assert (exited - entered).total_seconds() >= WAIT_SECONDS - 0.05
     # Each execution's Task ran exactly once (it was never in flight at the kill).
     assert len((tmp_path / "calls-count.log").read_text().splitlines()) == 20
-    assert time.monotonic() - killed_at < 40
 
 
 def _wait_for(sfn, execution_arn: str, event_type: str, timeout: float = 10) -> list[dict]:
