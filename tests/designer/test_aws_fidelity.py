@@ -4,6 +4,9 @@ recorded against real Step Functions."""
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -48,3 +51,125 @@ def test_unknown_alias_is_a_resource_that_does_not_exist(sfn):
         "ResourceNotFound", "Request references a resource that does not exist.")
     assert error_of(sfn.describe_state_machine_alias, stateMachineAliasArn=missing)[0] == "ResourceNotFound"
     sfn.delete_state_machine_alias(stateMachineAliasArn=missing)  # AWS: deleting nothing succeeds
+
+
+# ─── DescribeExecution: which members each status has ────────────────────────────────────────
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    """A boto3 client of the runtime's own server, where executions run to their end."""
+    from tests.designer.runtime_server import RuntimeServer
+
+    server = RuntimeServer(tmp_path_factory.mktemp("fidelity")).setup()
+    try:
+        yield server.client()
+    finally:
+        server.stop()
+
+
+def _run(sfn, name: str, states: dict, **machine) -> dict:
+    arn = sfn.create_state_machine(name=name, roleArn=ROLE, definition=json.dumps(
+        {"StartAt": next(iter(states)), "States": states, **machine}))["stateMachineArn"]
+    execution = sfn.start_execution(stateMachineArn=arn, input='{"a": 1}')["executionArn"]
+    deadline = time.monotonic() + 30
+    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+        assert time.monotonic() < deadline, described
+        time.sleep(0.1)
+    return described
+
+
+def test_describe_execution_members_follow_the_status(runtime):
+    sfn = runtime
+    succeeded = _run(sfn, "ok", {"P": {"Type": "Pass", "End": True}})
+    assert succeeded["status"] == "SUCCEEDED" and json.loads(succeeded["output"]) == {"a": 1}
+    assert succeeded["outputDetails"] == {"included": True} and not {"error", "cause"} & set(succeeded)
+
+    failed = _run(sfn, "fails", {"F": {"Type": "Fail", "Error": "Oops", "Cause": "it broke"}})
+    assert (failed["status"], failed["error"], failed["cause"]) == ("FAILED", "Oops", "it broke")
+    assert not {"output", "outputDetails"} & set(failed)
+
+    # AWS: a timed-out execution reports neither error nor cause (its history has them).
+    timed_out = _run(sfn, "slow", {"W": {"Type": "Wait", "Seconds": 30, "End": True}}, TimeoutSeconds=1)
+    assert timed_out["status"] == "TIMED_OUT"
+    assert not {"error", "cause", "output", "outputDetails"} & set(timed_out)
+    assert "stopDate" in timed_out
+
+
+def test_running_and_stopped_executions(runtime):
+    sfn = runtime
+    arn = sfn.create_state_machine(name="waits", roleArn=ROLE, definition=json.dumps(
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": True}}}))["stateMachineArn"]
+    execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    running = sfn.describe_execution(executionArn=execution)
+    assert running["status"] == "RUNNING"
+    assert not {"stopDate", "output", "outputDetails", "error", "cause"} & set(running)
+    sfn.stop_execution(executionArn=execution, error="Halt", cause="by hand")
+    aborted = sfn.describe_execution(executionArn=execution)
+    assert (aborted["status"], aborted["error"], aborted["cause"]) == ("ABORTED", "Halt", "by hand")
+    assert not {"output", "outputDetails"} & set(aborted)
+
+
+def test_failed_sync_express_execution_reports_output_details_without_output(sfn):
+    arn = sfn.create_state_machine(name="express-fails", roleArn=ROLE, type="EXPRESS", definition=json.dumps(
+        {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Oops", "Cause": "it broke"}}}))["stateMachineArn"]
+    response = sfn.start_sync_execution(stateMachineArn=arn)
+    assert (response["status"], response["error"], response["cause"]) == ("FAILED", "Oops", "it broke")
+    assert response["outputDetails"] == {"included": True} and "output" not in response
+
+
+# ─── EXPRESS machines: Request Response only ─────────────────────────────────────────────────
+
+CALLBACK = {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": True,
+                  "Parameters": {"QueueUrl": "https://sqs/q", "MessageBody": {"t.$": "$$.Task.Token"}}}}
+
+
+def test_express_machines_refuse_callback_tasks_at_create_update_and_validate(sfn):
+    definition = json.dumps({"StartAt": "T", "States": CALLBACK})
+    code, message = error_of(sfn.create_state_machine, name="x", roleArn=ROLE, type="EXPRESS", definition=definition)
+    assert code == "InvalidDefinition"
+    assert message == ("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not "
+                       "support '.waitForTaskToken' service integration at /States/T/Resource'")
+    assert sfn.create_state_machine(name="std", roleArn=ROLE, definition=definition)["stateMachineArn"]
+
+    express = sfn.create_state_machine(name="ex", roleArn=ROLE, type="EXPRESS", definition=definition_text())
+    code, _ = error_of(sfn.update_state_machine, stateMachineArn=express["stateMachineArn"], definition=definition)
+    assert code == "InvalidDefinition"
+
+    checked = sfn.validate_state_machine_definition(definition=definition, type="EXPRESS")
+    assert checked["result"] == "FAIL"
+    assert [(d["code"], d["location"]) for d in checked["diagnostics"]] == [
+        ("SCHEMA_VALIDATION_FAILED", "/States/T/Resource")]
+    assert sfn.validate_state_machine_definition(definition=definition, type="STANDARD")["result"] == "OK"
+
+
+# ─── aliases: AWS's routing messages ─────────────────────────────────────────────────────────
+
+
+def test_alias_routing_configurations_are_refused_with_aws_messages(sfn):
+    machine = create(sfn, "routed", publish=True)["stateMachineArn"]
+    sfn.update_state_machine(stateMachineArn=machine, definition=definition_text("v2"), publish=True)
+    v1, v2 = f"{machine}:1", f"{machine}:2"
+
+    def refused(*routes):
+        return error_of(sfn.create_state_machine_alias, name="live", routingConfiguration=[
+            {"stateMachineVersionArn": arn, "weight": weight} for arn, weight in routes])
+
+    assert refused((machine, 50), (v2, 50)) == (
+        "ValidationException", f"Routing configuration must contain state machine version ARNs. Received: "
+                               f"[{machine}, {v2}]")
+    assert refused((v1, 50), (v1, 50)) == (
+        "ValidationException", f"Routing configuration must contain distinct state machine version ARNs. "
+                               f"Received: [{v1}, {v1}]")
+    assert refused((v1, 70), (v2, 29)) == (
+        "ValidationException", "Sum of routing configuration weights must equal 100. Received: [70, 29]")
+    created = sfn.create_state_machine_alias(name="live", routingConfiguration=[
+        {"stateMachineVersionArn": v1, "weight": 100}])
+    assert error_of(sfn.create_state_machine_alias, name="live", routingConfiguration=[
+        {"stateMachineVersionArn": v2, "weight": 100}]) == (
+        "ConflictException", "Failed to create alias because an alias with the same name and a different routing "
+                             "configuration already exists.")
+    assert error_of(sfn.delete_state_machine_version, stateMachineVersionArn=v1) == (
+        "ConflictException", "Version to be deleted must not be referenced by an alias. Current list of aliases "
+                             "referencing this version: [live]")
+    assert created["stateMachineAliasArn"] == f"{machine}:live"
