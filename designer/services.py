@@ -118,8 +118,9 @@ def _validation():
         return None
 
 
-def definition_diagnostics(definition: str | dict) -> list:
-    """The engine's static diagnostics for a definition (dict or JSON text)."""
+def definition_diagnostics(definition: str | dict, machine_type: str | None = None) -> list:
+    """The engine's static diagnostics for a definition (dict or JSON text); an EXPRESS
+    `machine_type` adds what Express workflows do not support."""
     module = _validation()
     if module is None:
         text = definition if isinstance(definition, str) else json.dumps(definition)
@@ -130,7 +131,7 @@ def definition_diagnostics(definition: str | dict) -> list:
         if not isinstance(parsed, dict) or "StartAt" not in parsed or "States" not in parsed:
             return [_Diagnostic("", "SCHEMA_VALIDATION_FAILED", "StartAt and States are required", "ERROR")]
         return []
-    return list(module.validate(definition))
+    return list(module.validate(definition, machine_type=machine_type))
 
 
 @dataclass
@@ -152,9 +153,9 @@ def format_invalid_definition(diagnostics: list) -> str:
     )
 
 
-def check_definition(definition: str) -> None:
+def check_definition(definition: str, machine_type: str | None = None) -> None:
     """Raise InvalidDefinition (message as AWS renders it) when the definition has errors."""
-    errors = [d for d in definition_diagnostics(definition) if getattr(d, "severity", "ERROR") == "ERROR"]
+    errors = [d for d in definition_diagnostics(definition, machine_type) if getattr(d, "severity", "ERROR") == "ERROR"]
     if errors:
         raise InvalidDefinition(format_invalid_definition(errors), diagnostics=errors)
 
@@ -229,7 +230,7 @@ def state_machine_create(
         raise ValidationException("Version description can only be set when publish is true")
     check_name(name)
     _check_role_arn(role_arn)
-    check_definition(definition)
+    check_definition(definition, type)
     logging_configuration = _check_logging(logging_configuration)
     tracing_configuration = tracing_configuration or {"enabled": False}
     role_arn = role_arn or default_role_arn()
@@ -294,7 +295,7 @@ def state_machine_update(
             "or the TracingConfiguration must be specified"
         )
     if definition is not None:
-        check_definition(definition)
+        check_definition(definition, machine.type)
     if role_arn is not None:
         _check_role_arn(role_arn)
     machine = StateMachine.objects.select_for_update().get(pk=machine.pk)
@@ -391,35 +392,46 @@ def state_machine_version_publish(
 @transaction.atomic
 def state_machine_version_delete(*, version: StateMachineVersion) -> None:
     """DeleteStateMachineVersion: refused while an alias routes to it."""
-    for alias in version.machine.aliases.all():
-        if any(route["version"] == version.number for route in alias.routing_configuration):
-            raise ConflictException(
-                f"Version to be deleted must not be referenced by an alias. Current list of aliases referencing "
-                f"this version: [{alias.name}]"
-            )
+    names = [alias.name for alias in version.machine.aliases.order_by("created", "id")
+             if any(route["version"] == version.number for route in alias.routing_configuration)]
+    if names:
+        raise ConflictException(
+            f"Version to be deleted must not be referenced by an alias. Current list of aliases referencing "
+            f"this version: [{', '.join(names)}]"
+        )
     version.delete()
+
+
+def check_routing(routing_configuration: list[dict]) -> None:
+    """AWS's rules for an alias's routing, with AWS's texts (recorded): version ARNs only,
+    each once, weights adding up to 100."""
+    received = [str(route.get("stateMachineVersionArn")) for route in routing_configuration]
+    listed = f"Received: [{', '.join(received)}]"
+    parsed = []
+    for arn in received:
+        try:
+            parsed.append(arns.parse(arn, allowed=("stateMachine",)))
+        except arns.InvalidArn:
+            parsed.append(None)
+    if any(p is None or p.version_number is None for p in parsed):
+        raise ValidationException(f"Routing configuration must contain state machine version ARNs. {listed}")
+    if len(set(received)) != len(received):
+        raise ValidationException(f"Routing configuration must contain distinct state machine version ARNs. {listed}")
+    weights = [route.get("weight") for route in routing_configuration]
+    if sum(int(w or 0) for w in weights) != 100:
+        raise ValidationException(
+            f"Sum of routing configuration weights must equal 100. Received: [{', '.join(str(w) for w in weights)}]")
 
 
 def _routes(machine: StateMachine, routing_configuration: list[dict]) -> list[dict]:
     """Turn AWS's routing list into `[{"version": n, "weight": w}]`, checking AWS's rules."""
-    if not 1 <= len(routing_configuration) <= 2:
-        raise ValidationException("Routing configuration must contain one or two versions.")
+    check_routing(routing_configuration)
     routes = []
     for route in routing_configuration:
         arn = arns.parse(route["stateMachineVersionArn"], allowed=("stateMachine",))
-        number = arn.version_number
-        if arn.name != machine.name or number is None:
-            raise ValidationException(
-                f"Routing configuration must contain state machine version ARNs of the same state machine: "
-                f"'{route['stateMachineVersionArn']}'"
-            )
-        if not machine.versions.filter(number=number).exists():
+        if arn.name != machine.name or not machine.versions.filter(number=arn.version_number).exists():
             raise ResourceNotFound(f"Resource not found: '{route['stateMachineVersionArn']}'")
-        routes.append({"version": number, "weight": int(route["weight"])})
-    if len({r["version"] for r in routes}) != len(routes):
-        raise ValidationException("Routing configuration must contain distinct state machine version ARNs.")
-    if sum(r["weight"] for r in routes) != 100:
-        raise ValidationException("Sum of routing configuration weights must be equal to 100.")
+        routes.append({"version": arn.version_number, "weight": int(route["weight"])})
     return routes
 
 
@@ -704,16 +716,24 @@ def execution_redrive(*, execution: Execution) -> Execution:
     return execution
 
 
-def outcome_members(*, output: str | None, error: str | None, cause: str | None) -> dict:
-    """An execution's output (with outputDetails), error and cause as AWS response members, each only when set."""
+def outcome_members(*, output: str | None, error: str | None, cause: str | None, status: str | None = None,
+                    sync: bool = False) -> dict:
+    """An execution's output (with outputDetails), error and cause as AWS response members.
+
+    AWS (recorded): DescribeExecution has output and outputDetails only once SUCCEEDED, and error
+    and cause only for FAILED and ABORTED (a TIMED_OUT execution has neither, though its history
+    does); StartSyncExecution always has outputDetails, a failed run's too.
+    """
     members: dict = {}
-    if output is not None:
+    if output is not None and status in (None, ExecutionStatus.SUCCEEDED):
         members["output"] = output
+    if "output" in members or sync:
         members["outputDetails"] = {"included": True}
-    if error is not None:
-        members["error"] = error
-    if cause is not None:
-        members["cause"] = cause
+    if status in (None, ExecutionStatus.FAILED, ExecutionStatus.ABORTED):
+        if error is not None:
+            members["error"] = error
+        if cause is not None:
+            members["cause"] = cause
     return members
 
 
@@ -759,7 +779,7 @@ def sync_execution_run(
         "inputDetails": {"included": True},
         "billingDetails": {"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 100},
     }
-    body.update(outcome_members(output=result.output, error=result.error, cause=result.cause))
+    body.update(outcome_members(output=result.output, error=result.error, cause=result.cause, sync=True))
     return body
 
 

@@ -138,7 +138,7 @@ def list_state_machines(ctx: Context, p: dict) -> dict:
 
 @operation
 def validate_state_machine_definition(ctx: Context, p: dict) -> dict:
-    diagnostics = services.definition_diagnostics(p["definition"])
+    diagnostics = services.definition_diagnostics(p["definition"], p.get("type"))
     if p.get("severity") == "ERROR":
         diagnostics = [d for d in diagnostics if d.severity == "ERROR"]
     limit = p.get("maxResults") or 100
@@ -186,10 +186,8 @@ def delete_state_machine_version(ctx: Context, p: dict) -> dict:
 
 
 def _machine_of_routes(ctx: Context, routing: list[dict]):
+    services.check_routing(routing)
     arn = routing[0]["stateMachineVersionArn"]
-    parsed = selectors.parse_arn(arn, "stateMachine")
-    if parsed.version_number is None:
-        raise AwsError("ValidationException", f"Invalid ARN: '{arn}' is not a state machine version ARN")
     try:
         return selectors.state_machine_get(owner=ctx.user, arn=arn.rsplit(":", 1)[0])
     except services.StateMachineDoesNotExist:

@@ -140,7 +140,8 @@ def execution(execution: Execution) -> dict:
     }
     if execution.stop_date:
         body["stopDate"] = execution.stop_date
-    body.update(services.outcome_members(output=execution.output, error=execution.error, cause=execution.cause))
+    body.update(services.outcome_members(output=execution.output, error=execution.error, cause=execution.cause,
+                                         status=execution.status))
     if execution.trace_header:
         body["traceHeader"] = execution.trace_header
     if execution.state_machine_version_arn:

@@ -75,7 +75,7 @@ async def run_sync(runtime, request: dict) -> dict:
                 (result.stop_date - result.start_date).total_seconds() * 1000) // 100) * 100),
         },
     }
-    body.update(outcome_members(output=result.output, error=result.error, cause=result.cause))
+    body.update(outcome_members(output=result.output, error=result.error, cause=result.cause, sync=True))
     if request.get("trace_header"):
         body["traceHeader"] = request["trace_header"]
     return body
