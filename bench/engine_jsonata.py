@@ -101,7 +101,7 @@ def _best(definition: dict, input_text: str, repeat: int) -> tuple[float, float,
     result = None
     for _ in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
-        result = engine.run(definition, input_text, clock=VirtualClock(), history_limit=10**9)
+        result = engine.run(definition, input_text=input_text, clock=VirtualClock(), history_limit=10**9)
         best = min(best, time.perf_counter() - start)
         best_cpu = min(best_cpu, time.process_time() - start_cpu)
     return best, best_cpu, result
@@ -159,7 +159,7 @@ def main() -> int:
         input_text = (WORKLOADS / f"{args.profile}.input.json").read_text()
         definition = to_jsonata(json.loads((WORKLOADS / f"{args.profile}.asl.json").read_text()),
                                 json.loads(input_text))
-        cProfile.runctx("engine.run(definition, input_text, clock=VirtualClock(), history_limit=10**9)",
+        cProfile.runctx("engine.run(definition, input_text=input_text, clock=VirtualClock(), history_limit=10**9)",
                         globals(), locals(), "/tmp/engine_jsonata.prof")
         pstats.Stats("/tmp/engine_jsonata.prof").sort_stats("tottime").print_stats(25)
         return 0
