@@ -181,7 +181,8 @@ class MapRun:
 
     async def distributed(self, max_concurrency: int) -> list:
         ctx, state, frame = self.ctx, self.state, self.frame
-        label = state.label or uuid.uuid4().hex[:8]
+        # AWS: an unlabelled Map's run is named by a full UUID too: mapRun:<machine>/<uuid>:<uuid>.
+        label = state.label or str(uuid.uuid4())
         arn = (self.resumed or {}).get("map_run_arn") or (
             f"arn:aws:states:{ctx.region}:{ctx.account}:mapRun:{ctx.machine_name}/{label}:{uuid.uuid4()}")
         if self.resumed is None:

@@ -182,6 +182,14 @@ def test_distributed_map_records_a_map_run_instead_of_iterations():
     assert ":mapRun:StateMachine/Run:" in result.history[3]["mapRunStartedEventDetails"]["mapRunArn"]
 
 
+def test_unlabelled_distributed_map_run_is_named_by_two_full_uuids():
+    import re
+
+    arn = execute(_distributed(), [1]).history[3]["mapRunStartedEventDetails"]["mapRunArn"]
+    uuid_re = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    assert re.fullmatch(rf"arn:aws:states:[^:]+:\d+:mapRun:StateMachine/{uuid_re}:{uuid_re}", arn), arn
+
+
 def test_distributed_map_tolerates_failures_up_to_the_count():
     assert execute(_distributed(ToleratedFailureCount=1), [1, 0, 2]).status == "SUCCEEDED"
     failed = execute(_distributed(ToleratedFailureCount=1), [0, 0, 2])
