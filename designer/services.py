@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from designer import arns
+from designer import arns, status_hooks
 from designer.models import (
     AccessKey,
     Activity,
@@ -609,6 +609,7 @@ def execution_start(
         except IntegrityError:  # a concurrent start with the same name won the race
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'") from None
         _call_runtime_after_commit("dispatch", execution)
+        status_hooks.execution_status_changed(execution.pk)  # EventBridge status-change event
     return execution, True
 
 
@@ -678,6 +679,7 @@ def execution_stop(*, execution: Execution, error: str | None = None, cause: str
             status=TaskTokenStatus.CANCELLED
         )
         _call_runtime_after_commit("cancel", execution)
+        status_hooks.execution_status_changed(execution.pk)  # EventBridge status-change event
     return execution
 
 
@@ -713,6 +715,7 @@ def execution_redrive(*, execution: Execution) -> Execution:
         execution.lease_expires = None
         execution.save()
         _call_runtime_after_commit("dispatch", execution)
+        status_hooks.execution_status_changed(execution.pk)  # EventBridge status-change event
     return execution
 
 

@@ -103,3 +103,25 @@ def test_events_on_a_custom_bus_reach_only_that_bus_rules(user, machine):
     ])
     assert answer["FailedEntryCount"] == 2
     assert [json.loads(e.input) for e in Execution.objects.all()] == [{"bus": "orders"}]
+
+
+def test_start_and_stop_publish_status_change_events_in_aws_shape(user, machine, django_capture_on_commit_callbacks):
+    watcher, _ = services.state_machine_create(owner=user, region="us-east-1", name="watcher",
+                                               definition=definition_text(), role_arn=ROLE)
+    events.rule_put(owner=user, region="us-east-1", name="watch", event_pattern=json.dumps(
+        {"source": ["aws.states"], "detail": {"stateMachineArn": [machine.arn]}}))
+    rule = events.rule_get(owner=user, region="us-east-1", name="watch")
+    events.targets_put(rule=rule, targets=[{"Id": "w", "Arn": watcher.arn}])
+    with django_capture_on_commit_callbacks(execute=True):
+        execution, _ = services.execution_start(state_machine=machine, input='{"a": 1}', name="run-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.execution_stop(execution=execution, error="Stop", cause="by hand")
+    seen = [json.loads(e.input) for e in Execution.objects.filter(state_machine=watcher).order_by("start_date", "id")]
+    assert [(e["detail-type"], e["source"], e["detail"]["status"]) for e in seen] == [
+        ("Step Functions Execution Status Change", "aws.states", "RUNNING"),
+        ("Step Functions Execution Status Change", "aws.states", "ABORTED")]
+    detail = seen[1]["detail"]
+    assert detail["executionArn"] == execution.arn and seen[1]["resources"] == [execution.arn]
+    assert (detail["name"], detail["input"]) == ("run-1", '{"a": 1}')
+    assert (detail["error"], detail["cause"]) == ("Stop", "by hand")
+    assert isinstance(detail["startDate"], int) and isinstance(detail["stopDate"], int)
