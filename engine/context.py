@@ -44,6 +44,7 @@ class StateContext:
     rule: int | None = None         # a Choice state's matched rule (None: Default)
     retries: list | None = None     # the retriers that fired (for the after-state hook)
     catcher: int | None = None      # the catcher that caught
+    reentered = False               # resumed from a checkpoint inside this state (Entered recorded)
 
     resolve = Scope.resolve
 

@@ -205,7 +205,9 @@ async def run_states(runner: Any, machine: Any, name: str, value: Any, frame: An
             # Resuming inside this state: its Entered event is already recorded.
             frame.resume = None
             nested = re_enter(frame, resume)
+            reentered = True
         else:
+            reentered = False
             if hooks is not None:
                 edited = await before_state(runner, hooks, name, value, frame)
                 if edited is not value:
@@ -225,6 +227,8 @@ async def run_states(runner: Any, machine: Any, name: str, value: Any, frame: An
             # Entered events come before either's Exited), so branches take turns here.
             await asyncio.sleep(0)
         ctx = StateContext(runner, state, frame, value, nested)
+        if reentered:
+            ctx.reentered = True
         try:
             if state.has_result:
                 name, value = await with_retry(ctx, value)

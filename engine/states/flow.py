@@ -33,8 +33,14 @@ def choice(ctx: Any, value: Any) -> tuple[str | None, Any]:
 
 
 async def wait(ctx: Any, value: Any) -> tuple[str | None, Any]:
-    await ctx.sleep(ctx.state.io.wait_seconds(ctx, value))
-    return _next(ctx.state), value
+    state, frame = ctx.state, ctx.frame
+    seconds = state.io.wait_seconds(ctx, value)
+    if ctx.reentered and frame.path and state.timestamp is None and getattr(state, "timestamp_path", None) is None:
+        # Resumed inside a Parallel/Map while waiting: only what is left of Entered + Seconds.
+        # (A top-level Wait in flight is the server's to shorten: designer.runtime.durable.)
+        seconds = max(0.0, seconds - (ctx.now() - frame.entered_time).total_seconds())
+    await ctx.sleep(seconds)
+    return _next(state), value
 
 
 def succeed(ctx: Any, value: Any) -> tuple[str | None, Any]:

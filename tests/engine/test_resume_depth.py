@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -150,3 +151,29 @@ def test_a_map_resumed_from_its_checkpoint_records_map_state_started_once(langua
     started = [e for e in stored + events if e["type"] == "MapStateStarted"]
     entered = [e for e in stored + events if e["type"] == "MapStateEntered"]
     assert len(started) == len(entered)
+
+
+def test_a_wait_inside_a_map_resumed_after_a_crash_waits_only_what_is_left():
+    definition = machine(("Each", {"Type": "Map", "ItemProcessor": machine(
+        ("Nap", {"Type": "Wait", "Seconds": 100}), ("Up", {"Type": "Pass"}))}))
+    sink = ListSink()
+    interpreter = Interpreter(definition, [1], sink=sink, clock=VirtualClock(), on_checkpoint=lambda cp: None)
+
+    async def crash():
+        body = asyncio.ensure_future(interpreter.run())
+        for _ in range(5):
+            await asyncio.sleep(0)
+        checkpoint = json.loads(json.dumps(interpreter.checkpoint()))
+        body.cancel()
+        await asyncio.gather(body, return_exceptions=True)
+        return checkpoint
+
+    checkpoint = asyncio.run(crash())
+    position = checkpoint["nested"]["running"]["0"]
+    assert position["state"] == "Nap" and position["entered"]
+    entered = datetime.fromisoformat(position["entered_time"])
+    clock = VirtualClock(entered + timedelta(seconds=60))
+    resumed = asyncio.run(Interpreter(definition, clock=clock, checkpoint=checkpoint).run())
+    assert resumed.status == "SUCCEEDED"
+    assert [e["type"] for e in resumed.history][:2] == ["WaitStateExited", "PassStateEntered"]
+    assert clock.now() - entered == timedelta(seconds=100)
