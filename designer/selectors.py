@@ -217,7 +217,8 @@ def page(
             if decoded.get("k", "") != kind or offset < 0:
                 raise ValueError
         except Exception:
-            raise InvalidToken(f"Invalid Token: '{next_token}'") from None
+            # AWS: a pagination token it cannot read is refused with a fixed text, not the token.
+            raise InvalidToken("Invalid Token: 'Invalid token'") from None
     size = max_results or default
     chunk = list(items[offset : offset + size + 1])
     token = None

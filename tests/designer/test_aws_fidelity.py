@@ -173,3 +173,13 @@ def test_alias_routing_configurations_are_refused_with_aws_messages(sfn):
         "ConflictException", "Version to be deleted must not be referenced by an alias. Current list of aliases "
                              "referencing this version: [live]")
     assert created["stateMachineAliasArn"] == f"{machine}:live"
+
+
+def test_unreadable_pagination_tokens_are_refused_with_aws_text(sfn):
+    machine = create(sfn, "paged", publish=True)["stateMachineArn"]
+    sfn.create_state_machine_alias(name="a1", routingConfiguration=[
+        {"stateMachineVersionArn": f"{machine}:1", "weight": 100}])
+    for call, kwargs in ((sfn.list_state_machines, {}), (sfn.list_state_machine_aliases, {"stateMachineArn": machine}),
+                         (sfn.list_state_machine_versions, {"stateMachineArn": machine}),
+                         (sfn.list_activities, {})):
+        assert error_of(call, nextToken="not-a-token", **kwargs) == ("InvalidToken", "Invalid Token: 'Invalid token'")
