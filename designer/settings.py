@@ -157,6 +157,7 @@ STATECRAFT_FUNCTIONS: dict[str, str] = {
     "order-charge": "designer.examples.functions.charge_payment",
     "order-reserve": "designer.examples.functions.reserve_item",
     "order-notify": "designer.examples.functions.notify_customer",
+    "order-batch-total": "designer.examples.functions.total_order_batch",
 }
 
 LOGGING = {

@@ -71,3 +71,10 @@ def notify_customer(event: dict, context: Any = None) -> dict:
         "subject": f"Order {event.get('orderId')}: {event.get('status', 'UPDATE').lower().replace('_', ' ')}",
         "sent": True,
     }
+
+
+def total_order_batch(event: dict, context: Any = None) -> dict:
+    """Total one batch of CSV order rows (every CSV value is a string) in the batch's currency."""
+    orders = event.get("Items") or []
+    total = round(sum(float(order.get("amount") or 0) for order in orders), 2)
+    return {"orders": len(orders), "total": total, "currency": (event.get("BatchInput") or {}).get("currency")}

@@ -131,6 +131,22 @@ class ServerInvoker:
             error="States.Runtime",
         )
 
+    # -- Distributed Map ----------------------------------------------------------------
+
+    def object_store(self, role_arn: str | None) -> Any:
+        """The S3 store a Distributed Map reads items from and writes results to."""
+        from designer.resources.s3_store import S3Store
+
+        return S3Store(role_arn=role_arn, region=self.scope.region)
+
+    def map_children(self, map_run_arn: str, processor: dict, execution_type: str) -> Any:
+        """The ChildRunner that runs a Map Run's children as stored executions (None in Express)."""
+        if self.scope.execution_id is None:
+            return None
+        from designer.resources.map_children import MapChildren
+
+        return MapChildren(self.runtime, self.scope.execution_id, map_run_arn, processor, execution_type)
+
     # -- Lambda ---------------------------------------------------------------------------
 
     async def _lambda(self, resource: str, payload: Any, request: TaskRequest) -> Any:
