@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from designer import arns
 from designer.models import (
@@ -261,6 +261,18 @@ def _counts(run: MapRunView) -> dict:
     counts = dict.fromkeys(("pending", "running", "succeeded", "failed", "timedOut", "aborted", "resultsWritten",
                             "failuresNotRedrivable", "pendingRedrive"), 0)
     counts["total"] = run.total
+    children = dict(Execution.objects.filter(map_run_arn=run.arn).values_list("status").annotate(n=Count("id")))
+    if children:
+        # Children that are stored executions are counted as they are, live.
+        for status, key in (("RUNNING", "running"), ("SUCCEEDED", "succeeded"), ("FAILED", "failed"),
+                            ("TIMED_OUT", "timedOut"), ("ABORTED", "aborted"), ("PENDING_REDRIVE", "pendingRedrive")):
+            counts[key] = children.get(status, 0)
+        started = sum(children.values())
+        counts["total"] = max(run.total, started)
+        counts["pending"] = counts["total"] - started
+        if run.status in ("SUCCEEDED", "FAILED"):
+            counts["resultsWritten"] = started - counts["running"]
+        return counts
     # A finished run's counts are in the engine's checkpoint (`map_runs`). Without them (a run
     # recorded before the engine kept them) they are inferred: a succeeded run counts every item
     # as succeeded, a failed run the least number of failures that exceeds the tolerance.

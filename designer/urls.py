@@ -9,12 +9,14 @@ from designer.api import api as studio_api
 from designer.api_browse import router as browse_router
 from designer.api_live import api as live_api
 from designer.api_machine import router as machine_router
+from designer.api_map_runs import router as map_run_router
 from designer.aws_api import scheduler_api
 from designer.aws_api import views as aws_views
 
 # The studio pages' endpoints beyond machine CRUD, on the same API (and so in its docs).
 studio_api.add_router("/", machine_router)
 studio_api.add_router("/", browse_router)
+studio_api.add_router("/", map_run_router)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -2,6 +2,7 @@
 import { EditorPage } from "./editor/Editor";
 import { ExecutionPage } from "./live/ExecutionPage";
 import { ExecutionsPage } from "./live/ExecutionsPage";
+import { MapRunPage } from "./live/MapRunPage";
 import { Home } from "./pages/Home";
 import { TriggersPage } from "./triggers/TriggersPage";
 import type { Route } from "./router";
@@ -12,5 +13,6 @@ export const routes: Route[] = [
   { pattern: /^\/machines\/([^/]+)\/?$/, render: ([name]) => <EditorPage key={name} name={name} /> },
   { pattern: /^\/machines\/([^/]+)\/triggers\/?$/, render: ([name]) => <TriggersPage key={name} machine={name} /> },
   { pattern: /^\/machines\/([^/]+)\/executions\/?$/, render: ([name]) => <ExecutionsPage key={name} machine={name} /> },
+  { pattern: /^\/machines\/([^/]+)\/executions\/([^/]+)\/map-run\/?$/, render: ([name, execution], q) => <MapRunPage key={q.get("arn") ?? ""} machine={name} execution={execution} arn={q.get("arn") ?? ""} /> },
   { pattern: /^\/machines\/([^/]+)\/executions\/([^/]+)\/?$/, render: ([name, execution]) => <ExecutionPage key={`${name}/${execution}`} machine={name} name={execution} /> },
 ];

@@ -20,6 +20,7 @@ import { ReplayBar } from "./ReplayBar";
 import { useExecutionSocket } from "./socket";
 import { StartExecutionDialog } from "./StartExecutionDialog";
 import { StateDetails } from "./StateDetails";
+import { MapRunLinks } from "./MapRunPage";
 import { LiveExecution, throttledPublisher, useLive } from "./store";
 import type { ExecutionInfo } from "./store";
 import { Timeline } from "./Timeline";
@@ -171,6 +172,7 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
           )}
         </div>
         <aside className="exec-inspector">
+          <MapRunLinks machine={machine} execution={execution.name} executionId={execution.id} state={selected} events={live.events.length} />
           <StateDetails key={replayAt ?? "live"} name={selected} overlay={view} scope={scope} onOpen={setScope} execution={execution}
             debug={{ breakpoints, onToggleBreakpoint: toggleBreakpoint, onRerun: (state, input) => setRerun({ state, input }) }} />
         </aside>
