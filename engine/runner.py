@@ -31,9 +31,14 @@ def _function_name(resource: str) -> str:
 class HandlerInvoker:
     """Runs Task states with Python callables keyed by Resource or Lambda function name."""
 
-    def __init__(self, handlers: Mapping[str, Callable[..., Any]] | None = None):
+    def __init__(self, handlers: Mapping[str, Callable[..., Any]] | None = None, object_store: Any = None):
         self.handlers = dict(handlers or {})
         self._by_name = {_function_name(k): v for k, v in self.handlers.items()}
+        self._object_store = object_store
+
+    def object_store(self, role_arn: str | None = None) -> Any:
+        """The Distributed Map's S3 (an `engine.map_io.ObjectStore`), when one was given."""
+        return self._object_store
 
     def find(self, resource: str) -> Callable[..., Any] | None:
         return self.handlers.get(resource) or self._by_name.get(_function_name(resource))
@@ -79,13 +84,14 @@ async def run_async(
     history_limit: int = DEFAULT_HISTORY_LIMIT,
     keep_history: bool = True,
     input_text: str | None = None,
+    object_store: Any = None,
     **options: Any,
 ) -> ExecutionResult:
     """Like `run`, inside a running event loop."""
     if input_text is not None and input is None:
         input = json.loads(input_text)
     interpreter = Interpreter(
-        definition, input, name=name, clock=clock, invoker=invoker or HandlerInvoker(handlers),
+        definition, input, name=name, clock=clock, invoker=invoker or HandlerInvoker(handlers, object_store),
         sink=sink, cancellation=cancellation, history_limit=history_limit,
         keep_history=keep_history, input_text=input_text, **options,
     )
@@ -108,7 +114,8 @@ def run(
     StartExecution keeps it).  `handlers` maps a Task's Resource or Lambda function name to a
     callable; `clock` defaults to the real clock (`engine.ports.VirtualClock()` makes Wait
     states and retries take no time).  Other options: `invoker`, `sink`, `cancellation`,
-    `history_limit`, `keep_history`, `state_machine_name`, `state_machine_arn`,
+    `history_limit`, `keep_history`, `object_store` (the Distributed Map's S3, an
+    `engine.map_io.ObjectStore`), `state_machine_name`, `state_machine_arn`,
     `execution_arn`, `region`, `account`, `role_arn`, `on_checkpoint`, `checkpoint`, `redrive`.
 
     Called while an event loop is running (an async view, a notebook), it runs the execution

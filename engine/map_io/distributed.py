@@ -104,3 +104,38 @@ def output(spec: Spec, result_writer: ResultWriter | None, results: list[Any]) -
         return result_writer.finish()
     config = (spec.writer or {}).get("WriterConfig") or {}
     return transform_results(results, config.get("Transformation", "COMPACT"))
+
+
+async def run_map(raw: dict, *, items: list | None, evaluate: Evaluate, select: Select,
+                  item_input: Callable[[int, Any], Any], invoker: Any, role_arn: str | None, map_run_arn: str,
+                  limits: Any, in_memory: Any) -> tuple[Any, Any]:
+    """Run a Distributed Map: (the state's result, the `RunResult` with its counts).
+
+    `items` is the Map's input array when it has no ItemReader; `item_input(index, item)` applies
+    ItemSelector; `in_memory(index, input)` runs a child inside this interpreter, used when the
+    invoker has no `map_children` (engine.run, an Express parent).
+    """
+    from engine.map_io.run import dispatch, units
+
+    spec = Spec.of(raw)
+    needs_store = spec.reader is not None or (spec.writer is not None and "Resource" in spec.writer)
+    make_store = getattr(invoker, "object_store", None)
+    store = make_store(role_arn) if needs_store and make_store is not None else None
+    source = reader_items(spec, evaluate, select, store)
+    if source is None:
+        source = items or []
+    processor = dict(raw.get("ItemProcessor") or raw.get("Iterator") or {})
+    config = processor.pop("ProcessorConfig", {}) or {}
+    if "QueryLanguage" in raw and "QueryLanguage" not in processor:
+        processor["QueryLanguage"] = raw["QueryLanguage"]
+    make_children = getattr(invoker, "map_children", None)
+    children = make_children(map_run_arn, processor, config.get("ExecutionType", "STANDARD")) if make_children else None
+    if children is not None:
+        limits.refresh = children.limits
+    result_writer = writer(spec, evaluate, store, map_run_arn)
+    stream = units(source, select=item_input, batcher=batcher_settings(spec, evaluate, select))
+    outcome = await dispatch(stream, children or in_memory, limits, writer=result_writer,
+                             keep_results=result_writer is None)
+    if outcome.exceeded:
+        return None, outcome
+    return output(spec, result_writer, outcome.results), outcome
