@@ -133,9 +133,11 @@ async def run_map(raw: dict, *, items: list | None, evaluate: Evaluate, select: 
     if children is not None:
         limits.refresh = children.limits
     result_writer = writer(spec, evaluate, store, map_run_arn)
-    stream = units(source, select=item_input, batcher=batcher_settings(spec, evaluate, select))
+    batching = batcher_settings(spec, evaluate, select)
+    stream = units(source, select=item_input, batcher=batching)
+    known = len(source) if isinstance(source, list) and batching is None else None
     outcome = await dispatch(stream, children or in_memory, limits, writer=result_writer,
-                             keep_results=result_writer is None)
+                             keep_results=result_writer is None, total=known)
     if outcome.exceeded:
         return None, outcome
     return output(spec, result_writer, outcome.results), outcome

@@ -92,19 +92,28 @@ async def units(items: Iterable[Any], *, select: Callable[[int, Any], Any] | Non
         index += 1
 
 
-def exceeded(limits: Limits, failed: int, total: int) -> bool:
-    """True when the failures pass both ToleratedFailureCount and ToleratedFailurePercentage."""
+def exceeded(limits: Limits, failed: int, total: int | None) -> bool:
+    """True when the failures pass both ToleratedFailureCount and ToleratedFailurePercentage.
+
+    `total` None: the item count is not known yet (a stream still being read), so only a
+    count alone can be exceeded; the percentage is judged once every item is known.
+    """
     if failed == 0 or failed <= limits.tolerated_count:
         return False
     if limits.tolerated_percentage is None:
         return True
+    if total is None:
+        return False
     return failed * 100.0 / max(total, 1) > limits.tolerated_percentage
 
 
 async def dispatch(stream: AsyncIterator[tuple[int, Any]], run_child: ChildRunner, limits: Limits, *,
-                   writer: ResultWriter | None = None, keep_results: bool = True,
+                   writer: ResultWriter | None = None, keep_results: bool = True, total: int | None = None,
                    on_progress: Callable[[RunResult], None] | None = None) -> RunResult:
-    """Run every unit as a child; the outcome once all have finished (or the tolerance broke)."""
+    """Run every unit as a child; the outcome once all have finished (or the tolerance broke).
+
+    `total`: the number of units when known in advance (an input array, not batched).
+    """
     result = RunResult(results=[])
     outputs: dict[int, Any] = {}
     running: set[asyncio.Task] = set()
@@ -148,7 +157,7 @@ async def dispatch(stream: AsyncIterator[tuple[int, Any]], run_child: ChildRunne
                 await settle(True)
                 await refresh()
             await settle(False)
-            if exceeded(limits, result.failed, result.total):
+            if exceeded(limits, result.failed, total):
                 result.exceeded = True
                 break
             result.total += 1

@@ -176,7 +176,7 @@ def test_dispatch_stops_starting_children_once_failures_exceed_the_tolerance():
 
     result = run_async(dispatch(units(range(100)), child, Limits(max_concurrency=1, tolerated_count=2)))
     assert result.exceeded and result.failed == 3 and len(started) == 6
-    tolerant = run_async(dispatch(units(range(10)), child, Limits(tolerated_percentage=50)))
+    tolerant = run_async(dispatch(units(range(10)), child, Limits(tolerated_percentage=50), total=10))
     assert not tolerant.exceeded and tolerant.failed == 5
 
 
