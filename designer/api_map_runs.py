@@ -62,7 +62,8 @@ def map_run_detail(request, arn: str):
         if field in raw:
             settings[field] = raw[field]
     return dict(_summary(run), execution_id=run.execution.pk, execution_name=run.execution.name,
-                machine=run.execution.state_machine.name, counts=run.item_counts(), settings=settings)
+                machine=run.execution.state_machine.name, counts=run.execution_counts(),
+                item_counts=run.item_counts(), settings=settings)
 
 
 @router.get("/map-run/children", response={200: dict, 404: Error}, tags=["map runs"])

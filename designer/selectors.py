@@ -246,6 +246,7 @@ class MapRunView:
     max_concurrency: int
     tolerated_failure_count: int
     tolerated_failure_percentage: float
+    batched: bool = False
 
     @property
     def state_machine_arn(self) -> str:
@@ -256,23 +257,37 @@ class MapRunView:
         """Items per outcome; see the approximation note in `_counts`."""
         return _counts(self)
 
+    def execution_counts(self) -> dict:
+        """Child executions per status: the stored children when there are, else one per item."""
+        return _child_counts(self) or _counts(self)
+
+
+def _child_counts(run: MapRunView) -> dict | None:
+    """Counts of the run's child executions by status, live (None when it has no stored children)."""
+    children = dict(Execution.objects.filter(map_run_arn=run.arn).values_list("status").annotate(n=Count("id")))
+    if not children:
+        return None
+    counts = dict.fromkeys(("pending", "running", "succeeded", "failed", "timedOut", "aborted", "resultsWritten",
+                            "failuresNotRedrivable", "pendingRedrive"), 0)
+    for status, key in (("RUNNING", "running"), ("SUCCEEDED", "succeeded"), ("FAILED", "failed"),
+                        ("TIMED_OUT", "timedOut"), ("ABORTED", "aborted"), ("PENDING_REDRIVE", "pendingRedrive")):
+        counts[key] = children.get(status, 0)
+    started = sum(children.values())
+    # With batching the item count is not the child count: only started children are known.
+    counts["total"] = started if run.batched else max(run.total, started)
+    counts["pending"] = counts["total"] - started
+    if run.status in ("SUCCEEDED", "FAILED"):
+        counts["resultsWritten"] = started - counts["running"]
+    return counts
+
 
 def _counts(run: MapRunView) -> dict:
     counts = dict.fromkeys(("pending", "running", "succeeded", "failed", "timedOut", "aborted", "resultsWritten",
                             "failuresNotRedrivable", "pendingRedrive"), 0)
     counts["total"] = run.total
-    children = dict(Execution.objects.filter(map_run_arn=run.arn).values_list("status").annotate(n=Count("id")))
-    if children:
-        # Children that are stored executions are counted as they are, live.
-        for status, key in (("RUNNING", "running"), ("SUCCEEDED", "succeeded"), ("FAILED", "failed"),
-                            ("TIMED_OUT", "timedOut"), ("ABORTED", "aborted"), ("PENDING_REDRIVE", "pendingRedrive")):
-            counts[key] = children.get(status, 0)
-        started = sum(children.values())
-        counts["total"] = max(run.total, started)
-        counts["pending"] = counts["total"] - started
-        if run.status in ("SUCCEEDED", "FAILED"):
-            counts["resultsWritten"] = started - counts["running"]
-        return counts
+    children = None if run.batched else _child_counts(run)
+    if children is not None:
+        return children
     # A finished run's counts are in the engine's checkpoint (`map_runs`). Without them (a run
     # recorded before the engine kept them) they are inferred: a succeeded run counts every item
     # as succeeded, a failed run the least number of failures that exceeds the tolerance.
@@ -350,6 +365,7 @@ def map_run_list(*, execution: Execution) -> list[MapRunView]:
                 max_concurrency=_number(raw.get("MaxConcurrency"), 0),
                 tolerated_failure_count=_number(raw.get("ToleratedFailureCount"), 0),
                 tolerated_failure_percentage=float(_number(raw.get("ToleratedFailurePercentage"), 0.0)),
+                batched="ItemBatcher" in raw,
             )
             if row is not None:
                 run.max_concurrency = _first(row.max_concurrency, run.max_concurrency)

@@ -204,8 +204,7 @@ def map_run(run) -> dict:
         "mapRunArn": run.arn, "executionArn": run.execution.arn, "status": run.status, "startDate": run.start_date,
         "maxConcurrency": run.max_concurrency, "toleratedFailurePercentage": run.tolerated_failure_percentage,
         "toleratedFailureCount": run.tolerated_failure_count, "itemCounts": counts,
-        # One child execution per item (no ItemBatcher batching is recorded in the history).
-        "executionCounts": dict(counts), "redriveCount": 0,
+        "executionCounts": run.execution_counts(), "redriveCount": 0,
     }
     if run.stop_date is not None:
         body["stopDate"] = run.stop_date
