@@ -56,7 +56,7 @@ def execution_by_name(request, name: str, execution_name: str):
     """One execution of a machine, by name."""
     machine = _get_machine(request, name)
     execution = (
-        selectors.execution_list(owner=request.user, machine=machine)
+        selectors.execution_list(owner=request.user, machine=machine, map_run_arn=None)
         .filter(Q(name=execution_name) | Q(name__startswith=f"{execution_name}:"))
         .select_related("revision")
         .first()

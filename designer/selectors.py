@@ -173,13 +173,16 @@ def execution_list(
     status: str | None = None,
     redrive_filter: str | None = None,
     search: str = "",
-    map_run_arn: str = "",
+    map_run_arn: str | None = "",
 ) -> QuerySet[Execution]:
     """Executions newest first, as ListExecutions returns them.
 
-    A Distributed Map's children are listed only by their Map Run (`map_run_arn`), as on AWS.
+    A Distributed Map's children are listed only by their Map Run (`map_run_arn`), as on AWS;
+    `map_run_arn=None` finds parents and children alike (a lookup by name).
     """
-    queryset = Execution.objects.filter(owner=owner, map_run_arn=map_run_arn).select_related("state_machine")
+    queryset = Execution.objects.filter(owner=owner).select_related("state_machine")
+    if map_run_arn is not None:
+        queryset = queryset.filter(map_run_arn=map_run_arn)
     if machine is not None:
         queryset = queryset.filter(state_machine=machine)
     if version is not None:
