@@ -17,15 +17,6 @@ from engine.paths import to_json
 from engine.payload import Scope, compile_template
 
 
-def _number(value: Any, path: str | None, literal: Any, scope: Scope) -> Any:
-    if path is not None:
-        found = select(path, value, scope.context)
-        if isinstance(found, str) and found.strip().lstrip("-").replace(".", "", 1).isdigit():
-            found = float(found) if "." in found else int(found)
-        return found
-    return literal
-
-
 async def distributed(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scope, value: Any) -> Any:
     raw_state = state.raw if hasattr(state, "raw") else {}
     spec = Spec.of(raw_state)
@@ -34,13 +25,25 @@ async def distributed(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scope,
         items = value if state.items_path == "$" else select(state.items_path, value, scope.context)
         if type(items) is not list:
             raise Runtime(f"Map state input must be an array but was: {to_json(items)}")
+    from engine.branches import _integer_field
+
+    max_concurrency = state.max_concurrency
+    if state.max_concurrency_path is not None:
+        max_concurrency = _integer_field(value, state.max_concurrency_path, "MaxConcurrencyPath", scope)
     frame.history.link(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": len(items or [])})
-    limits = Limits(
-        max_concurrency=_number(value, state.max_concurrency_path, state.max_concurrency, scope) or 0,
-        tolerated_count=_number(value, state.tolerated_failure_count_path, state.tolerated_failure_count, scope) or 0,
-        tolerated_percentage=_number(value, state.tolerated_failure_percentage_path,
-                                     state.tolerated_failure_percentage, scope),
-    )
+    tolerated_count = state.tolerated_failure_count
+    if state.tolerated_failure_count_path is not None:
+        tolerated_count = _integer_field(value, state.tolerated_failure_count_path, "ToleratedFailureCountPath", scope)
+        if tolerated_count < 0:
+            raise Runtime("ToleratedFailureCount cannot be negative.")
+    tolerated_percentage = state.tolerated_failure_percentage
+    if state.tolerated_failure_percentage_path is not None:
+        tolerated_percentage = _integer_field(value, state.tolerated_failure_percentage_path,
+                                              "ToleratedFailurePercentagePath", scope, number=True)
+        if not 0 <= tolerated_percentage <= 100:
+            raise Runtime("ToleratedFailurePercentage must be between 0 and 100.")
+    limits = Limits(max_concurrency=max_concurrency or 0, tolerated_count=tolerated_count or 0,
+                    tolerated_percentage=tolerated_percentage)
     label = state.label or uuid.uuid4().hex[:8]
     arn = f"arn:aws:states:{ex.region}:{ex.account}:mapRun:{ex.state_machine_name}/{label}:{uuid.uuid4()}"
     frame.history.link(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})

@@ -13,7 +13,7 @@ FAN_OUT = {
         "ItemProcessor": {
             "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
             "StartAt": "Pause",
-            "States": {"Pause": {"Type": "Wait", "Seconds": 1, "Next": "Count"},
+            "States": {"Pause": {"Type": "Wait", "Seconds": 2, "Next": "Count"},
                        "Count": {"Type": "Pass", "Parameters": {"n.$": "States.ArrayLength($.Items)"}, "End": True}},
         },
         "End": True,
@@ -25,24 +25,24 @@ def test_map_run_page_shows_live_counts_children_and_updates_the_run(logged_in_p
     page = logged_in_page
     studio_api.post("/api/machines", {"name": "fan-out-orders", "definition": FAN_OUT})
     started = studio_api.post("/api/machines/fan-out-orders/executions",
-                              {"input": {"orders": [{"id": i} for i in range(8)]}})
+                              {"input": {"orders": [{"id": i} for i in range(16)]}})
     page.goto(f"/machines/fan-out-orders/executions/{started['name']}/")
     page.get_by_test_id("state-Fan out").click()
     page.get_by_test_id("open-map-run").click()
     expect(page).to_have_url(re.compile(r"/map-run\?arn="))
     expect(page.get_by_test_id("map-run-page")).to_be_visible()
-    expect(page.get_by_test_id("map-run-count-total")).to_have_attribute("data-count", "4")
-
-    # While it runs (one child at a time, a second each), raise its concurrency.
+    # While it runs (one child at a time, two seconds each), raise its concurrency.
     expect(page.get_by_test_id("map-run-status")).to_have_text("RUNNING")
+    expect(page.get_by_test_id("map-run-count-running")).to_have_attribute("data-count", "1")
     page.get_by_test_id("map-run-max-concurrency").fill("4")
     page.get_by_test_id("map-run-update-submit").click()
     expect(page.get_by_test_id("map-run-update-message")).to_have_text("Updated")
 
     expect(page.get_by_test_id("map-run-status")).to_have_text("SUCCEEDED", timeout=30_000)
-    expect(page.get_by_test_id("map-run-count-succeeded")).to_have_attribute("data-count", "4")
+    expect(page.get_by_test_id("map-run-count-total")).to_have_attribute("data-count", "8")  # 16 orders, 2 a batch
+    expect(page.get_by_test_id("map-run-count-succeeded")).to_have_attribute("data-count", "8")
     rows = page.get_by_test_id("map-run-child-row")
-    expect(rows).to_have_count(4)
+    expect(rows).to_have_count(8)
     settings = page.get_by_test_id("map-run-settings")
     expect(settings).to_contain_text("MaxItemsPerBatch")
     expect(page.get_by_test_id("map-run-max-concurrency")).to_have_value("4")
