@@ -67,10 +67,10 @@ class RunResult:
     exceeded: bool = False
 
 
-async def _pull(iterator: Iterator[Any]) -> AsyncIterator[Any]:
-    """The items of a blocking iterator, read a chunk at a time on a worker thread."""
+async def _pull(iterator: Iterator[Any], size: int = READ_AHEAD) -> AsyncIterator[Any]:
+    """The values of a blocking iterator, read `size` at a time on a worker thread."""
     while True:
-        chunk = await asyncio.to_thread(lambda: list(itertools.islice(iterator, READ_AHEAD)))
+        chunk = await asyncio.to_thread(lambda: list(itertools.islice(iterator, size)))
         if not chunk:
             return
         for item in chunk:
@@ -87,7 +87,8 @@ async def units(items: Iterable[Any], *, select: Callable[[int, Any], Any] | Non
         source = batches(source, max_items=batcher.get("max_items"), max_bytes=batcher.get("max_bytes"),
                          batch_input=batcher.get("batch_input"))
     index = 0
-    async for unit in _pull(source):
+    # Read ahead about READ_AHEAD items: one batch at a time when batching.
+    async for unit in _pull(source, 1 if batcher else READ_AHEAD):
         yield index, unit
         index += 1
 

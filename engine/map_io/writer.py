@@ -44,7 +44,7 @@ class ResultWriter:
     """Collects child results (`add`) and writes the files and manifest (`finish`)."""
 
     def __init__(self, store: ObjectStore | None, *, bucket: str | None, prefix: str, map_run_arn: str,
-                 transformation: str = "NONE", output_type: str = "JSON", file_bytes: int = 64 * 1024 * 1024):
+                 transformation: str = "NONE", output_type: str = "JSON", file_bytes: int = 4 * 1024 * 1024):
         self.store, self.bucket, self.map_run_arn = store, bucket, map_run_arn
         run_id = map_run_arn.rsplit(":", 1)[-1]
         self.folder = f"{prefix.rstrip('/')}/{run_id}/" if prefix else f"{run_id}/"

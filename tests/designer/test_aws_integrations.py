@@ -227,3 +227,89 @@ def test_put_events_without_eventbridge_settings_goes_to_statecraft_own_bus(user
     ]}, owner_id=user.pk, region="us-east-1")
     assert answer["FailedEntryCount"] == 1
     assert "EventId" in answer["Entries"][0] and answer["Entries"][1]["ErrorCode"] == "InvalidArgument"
+
+
+# -- the Distributed Map over S3 -------------------------------------------------------------
+
+def _distributed(processor_states: dict, **fields) -> dict:
+    return {"StartAt": "Fan out", "States": {"Fan out": {
+        "Type": "Map", "Label": "orders", "End": True,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": next(iter(processor_states)), "States": processor_states},
+        **fields}}}
+
+
+def _map_run_arn(sfn, execution: str) -> str:
+    return next(e for e in history(sfn, execution)
+                if e["type"] == "MapRunStarted")["mapRunStartedEventDetails"]["mapRunArn"]
+
+
+def test_distributed_map_reads_csv_from_s3_in_batches_and_writes_results_as_aws_does(sfn, moto_endpoint):
+    s3 = moto_endpoint.client("s3")
+    bucket = f"orders-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    rows = "".join(f"o-{i};{i * 2}\n" for i in range(23))
+    s3.put_object(Bucket=bucket, Key="in/orders.csv", Body=("id;amount\n" + rows).encode())
+    definition = _distributed(
+        {"Total": {"Type": "Pass", "Parameters": {"count.$": "States.ArrayLength($.Items)",
+                                                   "first.$": "$.Items[0].id", "run.$": "$.BatchInput.run"},
+                   "End": True}},
+        ItemReader={"Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "CSV", "CSVDelimiter": "SEMICOLON", "MaxItems": 21},
+                    "Parameters": {"Bucket": bucket, "Key": "in/orders.csv"}},
+        ItemBatcher={"MaxItemsPerBatch": 5, "BatchInput": {"run.$": "$.run"}},
+        MaxConcurrency=3,
+        ResultWriter={"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": bucket, "Prefix": "out"},
+                      "WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSON"}},
+    )
+    execution, described = run(sfn, definition, {"run": "nightly"})
+    output = succeeded(described)
+    map_run = _map_run_arn(sfn, execution)
+    run_id = map_run.rsplit(":", 1)[1]
+    assert output == {"MapRunArn": map_run,
+                      "ResultWriterDetails": {"Bucket": bucket, "Key": f"out/{run_id}/manifest.json"}}
+    manifest = json.loads(s3.get_object(Bucket=bucket, Key=f"out/{run_id}/manifest.json")["Body"].read())
+    assert manifest["MapRunArn"] == map_run and manifest["ResultFiles"]["FAILED"] == []
+    [results_file] = manifest["ResultFiles"]["SUCCEEDED"]
+    results = json.loads(s3.get_object(Bucket=bucket, Key=results_file["Key"])["Body"].read())
+    assert sorted(r["count"] for r in results) == [1, 5, 5, 5, 5]  # 21 of the 23 rows, 5 a batch
+    assert {r["run"] for r in results} == {"nightly"} and "o-0" in {r["first"] for r in results}
+
+    # Each batch ran as a child execution with its own history, listed by its Map Run, paged.
+    first = sfn.list_executions(mapRunArn=map_run, maxResults=2)
+    assert len(first["executions"]) == 2 and first["nextToken"]
+    rest = sfn.list_executions(mapRunArn=map_run, nextToken=first["nextToken"], maxResults=10)
+    children = first["executions"] + rest["executions"]
+    assert len(children) == 5 and {c["status"] for c in children} == {"SUCCEEDED"}
+    assert all(c["mapRunArn"] == map_run for c in children)
+    child = sfn.describe_execution(executionArn=children[0]["executionArn"])
+    assert child["mapRunArn"] == map_run and json.loads(child["input"])["BatchInput"] == {"run": "nightly"}
+    assert [e["type"] for e in history(sfn, child["executionArn"])][0] == "ExecutionStarted"
+    parent_machine = described["stateMachineArn"]
+    assert all(e["executionArn"] != child["executionArn"]
+               for e in sfn.list_executions(stateMachineArn=parent_machine)["executions"])
+    counts = sfn.describe_map_run(mapRunArn=map_run)["executionCounts"]
+    assert counts["succeeded"] == 5 and counts["total"] == 5
+
+
+def test_update_map_run_changes_a_running_map_run(sfn, moto_endpoint):
+    definition = _distributed({"Pause": {"Type": "Wait", "Seconds": 1, "End": True}},
+                              ItemsPath="$.items", MaxConcurrency=1)
+    arn = create_machine(sfn, f"m-{uuid.uuid4().hex[:10]}", definition)
+    execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"items": list(range(8))}))["executionArn"]
+    deadline = time.monotonic() + 20
+    map_run = None
+    while map_run is None and time.monotonic() < deadline:
+        map_run = next((e["mapRunStartedEventDetails"]["mapRunArn"] for e in history(sfn, execution)
+                        if e["type"] == "MapRunStarted"), None)
+        time.sleep(0.2)
+    running_before = sfn.describe_map_run(mapRunArn=map_run)
+    assert running_before["status"] == "RUNNING" and running_before["executionCounts"]["running"] <= 1
+    sfn.update_map_run(mapRunArn=map_run, maxConcurrency=8)
+    peak = 0
+    while sfn.describe_execution(executionArn=execution)["status"] == "RUNNING" and time.monotonic() < deadline:
+        peak = max(peak, sfn.describe_map_run(mapRunArn=map_run)["executionCounts"]["running"])
+        time.sleep(0.1)
+    done = sfn.describe_map_run(mapRunArn=map_run)
+    assert done["status"] == "SUCCEEDED" and done["maxConcurrency"] == 8
+    assert peak > 1  # after the update several children ran at once
