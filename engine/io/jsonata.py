@@ -19,6 +19,7 @@ from engine.jsonata_mode import (
     UNDEFINED,
     CompiledField,
     JsonataEvaluationError,
+    evaluate_field,
     evaluate_typed,
     is_template,
     map_input_not_array,
@@ -162,12 +163,14 @@ class JsonataIO:
         return (_typed(state.timeout_seconds, "TimeoutSeconds", ctx, states),
                 _typed(state.heartbeat_seconds, "HeartbeatSeconds", ctx, states))
 
-    def map_settings(self, ctx: Any, value: Any) -> tuple[list, Any, Any]:
+    def map_settings(self, ctx: Any, value: Any, items_required: bool = True) -> tuple[list | None, Any, Any]:
         state = ctx.state
         info = state.jsonata
         states = _states(ctx, value)
         try:
-            if info.items is not None:
+            if not items_required:  # an ItemReader: the items come from S3
+                items = None
+            elif info.items is not None:
                 items = state.raw["Items"]
                 if is_template(items):
                     items = evaluate_typed(items, states, ctx.variables, field="Items")
@@ -175,7 +178,7 @@ class JsonataIO:
                     items = info.items.evaluate(states, ctx.variables)
             else:
                 items = value
-            if type(items) is not list:
+            if items_required and type(items) is not list:
                 raise map_input_not_array(items)
             raw = state.raw
             max_concurrency = _typed(raw.get("MaxConcurrency", 0), "MaxConcurrency", ctx, states)
@@ -186,6 +189,18 @@ class JsonataIO:
             exc.from_children = True    # AWS: MapStateFailed follows EvaluationFailed
             raise
         return items, max_concurrency, lambda: (count, percentage)
+
+    def map_fields(self, ctx: Any, value: Any) -> tuple[Any, Any]:
+        """(evaluate an Arguments template, read a *Path) for ItemReader, ItemBatcher, ResultWriter."""
+        states = _states(ctx, value)
+
+        def evaluate(template: Any) -> Any:
+            return evaluate_field(template, states, ctx.variables, field="ItemReader")
+
+        def no_paths(path: str) -> Any:
+            raise StatesError(f"JSONata states take no *Path fields: {path}", error="States.Runtime")
+
+        return evaluate, no_paths
 
     def item_input(self, ctx: Any, value: Any, index: int, item: Any) -> Any:
         selector = ctx.state.jsonata.item_selector

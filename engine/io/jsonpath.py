@@ -17,7 +17,7 @@ from engine.choice_rules import matching_rule, parse_timestamp
 from engine.errors import PathNotFound, Runtime
 from engine.intrinsics import evaluate_intrinsic, is_intrinsic
 from engine.paths import compile_path, set_path, to_json
-from engine.payload import Scope, resolve_variable
+from engine.payload import Scope, compile_template, resolve_variable
 from engine.variables import evaluate_jsonpath_assign
 
 
@@ -186,11 +186,13 @@ class JsonPathIO:
         return (_positive(raw, state.timeout_seconds_path, state.timeout_seconds, "TimeoutSeconds", ctx),
                 _positive(raw, state.heartbeat_seconds_path, state.heartbeat_seconds, "HeartbeatSeconds", ctx))
 
-    def map_settings(self, ctx: Any, value: Any) -> tuple[list, Any, Any]:
+    def map_settings(self, ctx: Any, value: Any, items_required: bool = True) -> tuple[list | None, Any, Any]:
         state = ctx.state
-        items = value if state.items_path == "$" else select(state.items_path, value, ctx)
-        if type(items) is not list:
-            raise Runtime(f"Map state input must be an array but was: {to_json(items)}")
+        items = None
+        if items_required:  # not with an ItemReader: the items come from S3
+            items = value if state.items_path == "$" else select(state.items_path, value, ctx)
+            if type(items) is not list:
+                raise Runtime(f"Map state input must be an array but was: {to_json(items)}")
         max_concurrency = state.max_concurrency
         if state.max_concurrency_path is not None:
             max_concurrency = _integer_field(value, state.max_concurrency_path, "MaxConcurrencyPath", ctx)
@@ -212,6 +214,11 @@ class JsonPathIO:
                     raise Runtime("ToleratedFailurePercentage must be between 0 and 100.")
             return count, percentage
         return items, max_concurrency, tolerance
+
+    def map_fields(self, ctx: Any, value: Any) -> tuple[Any, Any]:
+        """(evaluate a Parameters template, read a *Path) for ItemReader, ItemBatcher, ResultWriter."""
+        scope = Scope(value, lambda: ctx.context(), ctx.variables)
+        return (lambda template: compile_template(template)(scope)), (lambda path: select(path, value, ctx))
 
     def item_input(self, ctx: Any, value: Any, index: int, item: Any) -> Any:
         selector = ctx.state.item_selector

@@ -1,6 +1,6 @@
 """The interpreter's side of a Distributed Map: what `engine.map_io.distributed.run_map` needs
-from the running execution (templates and paths of the state's query language, the context
-object, in-memory children, the history events of the Map Run)."""
+from the running state (its query language's fields, the context object, in-memory children,
+the Map Run's history events).  `engine.states.map` hands every Distributed Map here."""
 
 from __future__ import annotations
 
@@ -8,88 +8,63 @@ import json
 import uuid
 from typing import Any
 
-from engine.errors import ExceedToleratedFailureThreshold, Runtime, StatesError
+from engine.errors import ExceedToleratedFailureThreshold, StatesError
 from engine.history import Frame, History
-from engine.lifecycle import select
 from engine.map_io.distributed import Spec, run_map
 from engine.map_io.run import ChildOutcome, Limits
-from engine.paths import to_json
-from engine.payload import Scope, compile_template
+
+_TEXT = {"separators": (",", ":"), "ensure_ascii": False}
 
 
-async def distributed(ex: Any, state: Any, raw: Any, frame: Frame, scope: Scope, value: Any) -> Any:
-    raw_state = state.raw if hasattr(state, "raw") else {}
-    spec = Spec.of(raw_state)
-    items = None
-    if spec.reader is None:
-        items = value if state.items_path == "$" else select(state.items_path, value, scope.context)
-        if type(items) is not list:
-            raise Runtime(f"Map state input must be an array but was: {to_json(items)}")
-    from engine.branches import _integer_field
-
-    max_concurrency = state.max_concurrency
-    if state.max_concurrency_path is not None:
-        max_concurrency = _integer_field(value, state.max_concurrency_path, "MaxConcurrencyPath", scope)
-    frame.history.link(frame, "MapStateStarted", "mapStateStartedEventDetails", {"length": len(items or [])})
-    tolerated_count = state.tolerated_failure_count
-    if state.tolerated_failure_count_path is not None:
-        tolerated_count = _integer_field(value, state.tolerated_failure_count_path, "ToleratedFailureCountPath", scope)
-        if tolerated_count < 0:
-            raise Runtime("ToleratedFailureCount cannot be negative.")
-    tolerated_percentage = state.tolerated_failure_percentage
-    if state.tolerated_failure_percentage_path is not None:
-        tolerated_percentage = _integer_field(value, state.tolerated_failure_percentage_path,
-                                              "ToleratedFailurePercentagePath", scope, number=True)
-        if not 0 <= tolerated_percentage <= 100:
-            raise Runtime("ToleratedFailurePercentage must be between 0 and 100.")
+async def distributed(ctx: Any, value: Any) -> Any:
+    """Run the Distributed Map of `ctx.state` on `value`; its result (or the tolerance error)."""
+    state, frame = ctx.state, ctx.frame
+    raw = state.raw
+    reader = Spec.of(raw).reader is not None
+    items, max_concurrency, tolerance = state.io.map_settings(ctx, value, items_required=not reader)
+    ctx.event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items or [])})
+    tolerated_count, tolerated_percentage = tolerance()
     limits = Limits(max_concurrency=max_concurrency or 0, tolerated_count=tolerated_count or 0,
                     tolerated_percentage=tolerated_percentage)
-    label = state.label or uuid.uuid4().hex[:8]
-    arn = f"arn:aws:states:{ex.region}:{ex.account}:mapRun:{ex.state_machine_name}/{label}:{uuid.uuid4()}"
-    frame.history.link(frame, "MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
-
-    def evaluate(template: Any) -> Any:
-        return compile_template(template)(Scope(value, scope.context, frame.variables))
-
-    def select_path(path: str) -> Any:
-        return select(path, value, scope.context)
+    # AWS: an unlabelled Map Run is named by a UUID of its own.
+    label = state.label or str(uuid.uuid4())
+    arn = f"arn:aws:states:{ctx.region}:{ctx.account}:mapRun:{ctx.machine_name}/{label}:{uuid.uuid4()}"
+    ctx.event("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
+    evaluate, select = state.io.map_fields(ctx, value)
+    child_history = History(None, ctx.clock.now, 1 << 62, keep=False)
 
     def item_input(index: int, item: Any) -> Any:
-        if state.item_selector is None:
-            return item
-        extra = {"Map": {"Item": {"Index": index, "Value": item}}}
-        return state.item_selector(Scope(value, lambda: ex.context(state, frame, extra), frame.variables))
-
-    child_history = History(None, ex.clock.now, 1 << 62, keep=False)
+        return state.io.item_input(ctx, value, index, item)
 
     async def in_memory(index: int, payload: Any) -> ChildOutcome:
-        record = {"Name": str(index), "Input": json.dumps(payload, separators=(",", ":")),
+        record = {"Name": str(index), "Input": json.dumps(payload, **_TEXT),
                   "ExecutionArn": f"{arn.replace(':mapRun:', ':execution:', 1)}/{index}"}
+        child = Frame(0, child_history, frame.variables.child(), frame.path + (state.name, index))
         try:
-            output = await ex.run_states(state.processor, state.processor.start_at, payload, Frame(0, child_history))
+            output = await ctx.run_branch(state.processor, payload, child)
         except StatesError as exc:
             return ChildOutcome("FAILED", error=exc.error, cause=exc.cause,
                                 record=dict(record, Status="FAILED", Error=exc.error, Cause=exc.cause))
         return ChildOutcome("SUCCEEDED", output=output,
-                            record=dict(record, Status="SUCCEEDED", Output=json.dumps(output, separators=(",", ":"))))
+                            record=dict(record, Status="SUCCEEDED", Output=json.dumps(output, **_TEXT)))
 
-    role_arn = ex.context(state, frame)["Execution"].get("RoleArn")
-    result, outcome = await run_map(raw_state, items=items, evaluate=evaluate, select=select_path,
-                                    item_input=item_input, invoker=ex.invoker, role_arn=role_arn, map_run_arn=arn,
-                                    limits=limits, in_memory=in_memory)
-    counts = getattr(ex, "map_runs", None)
-    if counts is not None:
-        counts[arn] = {"total": outcome.total, "succeeded": outcome.succeeded, "failed": outcome.failed}
+    role_arn = (ctx.context().get("Execution") or {}).get("RoleArn")
+    result, outcome = await run_map(raw, items=items, evaluate=evaluate, select=select, item_input=item_input,
+                                    invoker=ctx.invoker, role_arn=role_arn, map_run_arn=arn, limits=limits,
+                                    in_memory=in_memory)
+    ctx.count_map_run(arn, {"total": outcome.total, "succeeded": outcome.succeeded, "failed": outcome.failed})
     if outcome.exceeded:
-        frame.history.link(frame, "MapRunFailed", "mapRunFailedEventDetails", {
+        ctx.event("MapRunFailed", "mapRunFailedEventDetails", {
             "error": "States.ExceedToleratedFailureThreshold",
             "cause": "The specified tolerance threshold was exceeded"})
         error = ExceedToleratedFailureThreshold("The specified tolerance threshold was exceeded")
         error.from_children = True
         raise error
     run_started = frame.prev
-    frame.history.link(frame, "MapRunSucceeded")
+    ctx.event("MapRunSucceeded")
     frame.history.add("MapStateSucceeded", frame.prev)
     if frame.entered != 2:
+        # AWS: MapStateExited links to MapRunSucceeded when the Map is the execution's first
+        # state, and to MapRunStarted when a state ran before it.
         frame.prev = run_started
     return result

@@ -10,12 +10,12 @@ execution runs only the unfinished ones, continuing each from where it stood.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 from engine.checkpoint import restore
-from engine.errors import ExceedToleratedFailureThreshold, StatesError
+from engine.errors import StatesError
 from engine.history import Frame, History
+from engine.map_io import engine_glue
 from engine.states.parallel import gather_or_cancel
 
 # AWS: an inline Map runs at most 40 iterations at once, whatever MaxConcurrency says.
@@ -24,15 +24,15 @@ INLINE_MAP_CONCURRENCY = 40
 
 async def map_(ctx: Any, value: Any) -> tuple[str | None, Any]:
     state = ctx.state
+    if state.distributed:
+        # ItemReader, ItemBatcher, ResultWriter and child executions: engine.map_io.
+        return (None if state.end else state.next), await engine_glue.distributed(ctx, value)
     items, max_concurrency, tolerance = state.io.map_settings(ctx, value)
     if ctx.resume is None:
         ctx.event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     tolerated_count, tolerated_percentage = tolerance()
     run = MapRun(ctx, items, value, tolerated_count, tolerated_percentage)
-    if state.distributed:
-        results = await run.distributed(max_concurrency)
-    else:
-        results = await run.inline(max_concurrency)
+    results = await run.inline(max_concurrency)
     return (None if state.end else state.next), results
 
 
@@ -177,36 +177,4 @@ class MapRun:
         if self.items:
             frame.prev = frame.last_closing
         frame.history.add("MapStateSucceeded", frame.prev)
-        return self.results
-
-    async def distributed(self, max_concurrency: int) -> list:
-        ctx, state, frame = self.ctx, self.state, self.frame
-        # AWS: an unlabelled Map's run is named by a full UUID too: mapRun:<machine>/<uuid>:<uuid>.
-        label = state.label or str(uuid.uuid4())
-        arn = (self.resumed or {}).get("map_run_arn") or (
-            f"arn:aws:states:{ctx.region}:{ctx.account}:mapRun:{ctx.machine_name}/{label}:{uuid.uuid4()}")
-        if self.resumed is None:
-            ctx.event("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
-        self.track(map_run_arn=arn)
-        child_history = History(None, ctx.clock.now, 1 << 62, keep=False)
-        counts = {"total": len(self.items)}
-        try:
-            await self._run_workers(max_concurrency, child_history)
-        except StatesError:
-            ctx.count_map_run(arn, dict(counts, succeeded=self.succeeded, failed=self.failures))
-            ctx.event("MapRunFailed", "mapRunFailedEventDetails", {
-                "error": "States.ExceedToleratedFailureThreshold",
-                "cause": "The specified tolerance threshold was exceeded",
-            })
-            error = ExceedToleratedFailureThreshold("The specified tolerance threshold was exceeded")
-            error.from_children = True
-            raise error from None
-        run_started = frame.prev
-        ctx.count_map_run(arn, dict(counts, succeeded=self.succeeded, failed=self.failures))
-        ctx.event("MapRunSucceeded")
-        frame.history.add("MapStateSucceeded", frame.prev)
-        if frame.entered != 2:
-            # AWS: in every recorded run MapStateExited links to MapRunSucceeded when the Map is
-            # the execution's first state, and to MapRunStarted when a state ran before it.
-            frame.prev = run_started
         return self.results
