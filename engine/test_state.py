@@ -174,8 +174,12 @@ def _mock_map(ctx: StateContext, value: Any) -> tuple[str | None, Any]:
                              "Map iteration failure count must be less than or equal to the number of Map iterations")
     if "errorOutput" in runner.prepared.mock:
         _mocked(runner)
-    if failures and failures > (count or 0) and failures > (percentage or 0) * length / 100:
-        raise ExceedToleratedFailureThreshold("The specified tolerance threshold was exceeded")
+    # AWS (recorded): the failure count is held against the Map's own tolerated failures only when
+    # it declares some (a Map without them answers with its mocked result), and the error reads
+    # "tolerated failure threshold" here.
+    declared = count is not None or percentage is not None
+    if failures and declared and failures > (count or 0) and failures > (percentage or 0) * length / 100:
+        raise ExceedToleratedFailureThreshold("The specified tolerated failure threshold was exceeded")
     return _next(state), _mocked(runner)
 
 

@@ -214,3 +214,23 @@ def test_http_task_at_trace_level_shows_the_request_and_response(sfn, settings, 
     assert "X-Echo: yes" in answer["headers"] and json.loads(answer["body"]) == {"id": 7}
     debug = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input="{}", inspectionLevel="DEBUG")
     assert "request" not in debug["inspectionData"]
+
+
+# AWS (recorded): with more failed iterations than a Map tolerates, TestState answers with the
+# threshold error (caught or retriable where the Map says so); a Map that declares no tolerated
+# failures answers with its mocked result.
+EXCEEDED = {"BASE_MAP_STATE": ("SUCCEEDED", None), "BASE_MAP_STATE_CATCH": ("CAUGHT_ERROR", "HandleThreshold"),
+            "BASE_MAP_STATE_RETRY": ("RETRIABLE", None), "MAP_TASK_STATE": ("RETRIABLE", None)}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "test_map_state_failure_count" in c["id"]],
+                         ids=lambda c: c["id"].split("[", 1)[1].rstrip("]"))
+def test_map_failure_count_beyond_the_tolerated_failures(case, sfn):
+    request = request_of(case)
+    request.update(stateConfiguration={"mapIterationFailureCount": 2}, mock={"result": json.dumps([0, 0, 1])})
+    response = sfn.test_state(**request)
+    status, next_state = EXCEEDED[case["id"].split("-", 1)[1].rstrip("]")]
+    assert (response["status"], response.get("nextState")) == (status, next_state)
+    if status != "SUCCEEDED":
+        assert (response["error"], response["cause"]) == (
+            "States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded")
