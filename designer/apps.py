@@ -9,12 +9,16 @@ class DesignerConfig(AppConfig):
     verbose_name = "Statecraft"
 
     def ready(self):
-        # Servers start the execution runtime at once, so executions cut off by a restart resume.
+        # Imported here, not at the top: models must be loaded before the runtime's modules.
         from designer import runtime, status_hooks
+        from designer.services.runtime_hooks import register_runtime
         from designer.triggers import status_events
 
         status_hooks.register(status_events.publish_now)  # EventBridge status-change events
 
+        # The services reach the runtime only through what it registers here (never by import).
+        register_runtime(runtime)
+        # Servers start the execution runtime at once, so executions cut off by a restart resume.
         if runtime.is_server_process() and runtime.mode() != "off":
             runtime.start()
         if runtime.is_server_process():

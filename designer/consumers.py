@@ -2,9 +2,9 @@
 
 `ws/executions/<id>/` streams one execution (`execution.snapshot`, then `execution.events` in
 event-id order and `execution.status`); `ws/machines/<name>/executions/` streams a machine's
-executions list (`executions.changed`). The message shapes are in `designer.live` and
-docs/architecture.md. Consumers only read: every ORM call sits in a `database_sync_to_async`
-helper at the bottom of this module.
+executions list (`executions.changed`). The message shapes are in `designer.presenters.live` and
+docs/architecture.md. Consumers only read, through `designer.selectors`, each read in a
+`database_sync_to_async` helper at the bottom of this module.
 """
 
 from urllib.parse import parse_qs
@@ -12,8 +12,9 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from designer import live
-from designer.models import Execution, StateMachine
+from designer import live, selectors
+from designer.presenters import live as messages
+from designer.presenters.history import event_json
 
 GAP_FILL_CHUNK = 2000  # events per message when a gap is filled from the database
 
@@ -147,22 +148,22 @@ def _after(scope) -> int:
 
 @database_sync_to_async
 def _owns_execution(user_id: int, execution_id: int) -> bool:
-    return Execution.objects.filter(pk=execution_id, owner_id=user_id).exists()
+    return selectors.execution_owned(owner_id=user_id, execution_id=execution_id)
 
 
 @database_sync_to_async
 def _snapshot(execution_id: int, after: int) -> dict:
-    execution = Execution.objects.select_related("state_machine", "revision").get(pk=execution_id)
-    return live.snapshot(execution=execution, after=after)
+    execution = selectors.execution_by_id(execution_id=execution_id)
+    rows = selectors.history_range(execution_id=execution_id, after=0)
+    return messages.snapshot(execution=execution, rows=rows, after=after)
 
 
 @database_sync_to_async
 def _history_range(execution_id: int, after: int, until: int | None) -> list[dict]:
-    return live.history_range(execution_id=execution_id, after=after, until=until)
+    return [event_json(row) for row in selectors.history_range(execution_id=execution_id, after=after, until=until)]
 
 
 @database_sync_to_async
 def _machine_id(user_id: int, name: str) -> int | None:
     # The same lookup as the REST API's (selectors.state_machine_by_name): any region, oldest first.
-    machines = StateMachine.objects.filter(owner_id=user_id, name=name).order_by("created")
-    return machines.values_list("pk", flat=True).first()
+    return selectors.state_machine_id_by_name(owner_id=user_id, name=name)

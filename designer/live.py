@@ -1,10 +1,11 @@
-"""Live execution events: what the runtime publishes and what the live view's consumers send.
+"""Publishing live execution events: the one way events leave for the browser.
 
-The runtime calls two functions (its only dependency on this module):
+Whoever writes history or changes an execution's status publishes it once, explicitly:
 
 - `publish_events(execution, events)`: history events just written (AWS-shaped dicts as the
-  engine makes them, or `HistoryEvent` rows);
-- `publish_status(execution)`: the execution's status changed (started, finished, stopped…).
+  engine makes them, or `HistoryEvent` rows): the runtime's step writes, StopExecution;
+- `publish_status(execution)`: the execution's status changed (the services' start, stop and
+  redrive; the runtime's final write).
 
 Both publish after the surrounding transaction commits (Zulip's `send_event_on_commit`), so a
 watcher never sees an event the database might still roll back. Publishing never waits on the
@@ -14,8 +15,8 @@ browsers as a few dozen messages instead of 40,000. The database stays the autho
 consumer fills any gap (a dropped message, an event nobody published) from the history table.
 
 Channel-layer groups: `execution-<id>` (one execution's watchers) and `machine-<id>-executions`
-(a machine's executions list). Outgoing messages are typed (see the `*Message` TypedDicts) and
-JSON-ready where they are made.
+(a machine's executions list). The messages' schemas and builders are in
+`designer.presenters.live`; `designer.consumers` sends them on.
 """
 
 from __future__ import annotations
@@ -23,55 +24,21 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import hashlib
-import json
 import logging
 import threading
 import time
-from datetime import datetime
-from typing import Any, Literal, TypedDict
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models.signals import post_save
 
-from designer import overlay
-from designer.models import Execution, HistoryEvent
+from designer import selectors
+from designer.models import Execution
+from designer.presenters.history import event_json
+from designer.presenters.live import EventsMessage, status_messages
 
 logger = logging.getLogger(__name__)
 
 FLUSH_INTERVAL = 0.02  # seconds between two flushes of the buffer (the coalescing window)
 MAX_BATCH = 1000  # events per channel-layer message, so one message stays well under a megabyte
-SNAPSHOT_LIMIT = 5000  # a client further behind than this reads the REST history instead
-
-
-# ─── message schemas ─────────────────────────────────────────────────────────────────────────
-
-
-class SnapshotMessage(TypedDict):
-    type: Literal["execution.snapshot"]
-    execution: dict
-    overlay: dict  # designer.overlay's result for every event up to last_event_id
-    events: list[dict]  # the events after `after`, in id order ([] when truncated)
-    after: int
-    last_event_id: int
-    truncated: bool  # too far behind: read /api/executions/<id>/history?after_id=<after> instead
-    history_url: str
-
-
-class EventsMessage(TypedDict):
-    type: Literal["execution.events"]
-    events: list[dict]
-
-
-class StatusMessage(TypedDict):
-    type: Literal["execution.status"]
-    status: str
-    execution: dict
-
-
-class ExecutionsChangedMessage(TypedDict):
-    type: Literal["executions.changed"]
-    execution: dict
 
 
 def source() -> str:
@@ -100,77 +67,6 @@ def execution_group(execution_id: int) -> str:
 
 def machine_group(machine_id: int) -> str:
     return f"machine-{machine_id}-executions"
-
-
-# ─── payloads ────────────────────────────────────────────────────────────────────────────────
-
-
-def _jsonable(value: Any) -> Any:
-    """`value` through JSON and back: an unserialisable payload fails here, where it is made."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
-
-
-def event_json(event: HistoryEvent | dict) -> dict:
-    """One history event as the REST history returns it (AWS shape, ISO timestamp)."""
-    if isinstance(event, HistoryEvent):
-        body = {
-            "timestamp": event.timestamp.isoformat(),
-            "type": event.type,
-            "id": event.event_id,
-            "previousEventId": event.previous_event_id,
-        }
-        body.update(event.details)
-        return body
-    body = dict(event)
-    timestamp = body.get("timestamp")
-    if isinstance(timestamp, datetime):
-        body["timestamp"] = timestamp.isoformat()
-    return body
-
-
-def execution_json(execution: Execution) -> dict:
-    """The REST contract's `Execution` (the same function the API answers with)."""
-    from designer.api import _execution  # the API module builds the shape; reuse it, never fork it
-
-    return _jsonable(_execution(execution))
-
-
-def snapshot(*, execution: Execution, after: int = 0) -> SnapshotMessage:
-    """The snapshot a watcher gets on connecting (reads the database; call it from sync code)."""
-    events = [event_json(row) for row in HistoryEvent.objects.filter(execution=execution).order_by("event_id")]
-    definition = _definition(execution)
-    last = events[-1]["id"] if events else 0
-    after = max(0, min(after, last))
-    pending = [event for event in events if event["id"] > after]
-    truncated = len(pending) > SNAPSHOT_LIMIT
-    return _jsonable(
-        {
-            "type": "execution.snapshot",
-            "execution": execution_json(execution),
-            "overlay": overlay.build(events, definition),
-            "events": [] if truncated else pending,
-            "after": after,
-            "last_event_id": last,
-            "truncated": truncated,
-            "history_url": f"/api/executions/{execution.pk}/history?after_id={after}",
-        }
-    )
-
-
-def history_range(*, execution_id: int, after: int, until: int | None = None) -> list[dict]:
-    """Events with after < id (≤ until), from the database: how a watcher's gap is filled."""
-    rows = HistoryEvent.objects.filter(execution_id=execution_id, event_id__gt=after)
-    if until is not None:
-        rows = rows.filter(event_id__lte=until)
-    return [event_json(row) for row in rows.order_by("event_id")]
-
-
-def _definition(execution: Execution) -> dict | None:
-    try:
-        parsed = json.loads(execution.definition)
-    except (TypeError, ValueError):
-        return None
-    return parsed if isinstance(parsed, dict) else None
 
 
 # ─── publishing ──────────────────────────────────────────────────────────────────────────────
@@ -314,10 +210,8 @@ class Publisher:
             found = await database_sync_to_async(_status_payload, thread_sensitive=False)(execution_id)
             if found is None:
                 return
-            payload, machine_id, owner_id = found
-            status: StatusMessage = {"type": "execution.status", "status": payload["status"], "execution": payload}
+            (status, changed), machine_id, owner_id = found
             await layer.group_send(execution_group(execution_id), {**status, "owner_id": owner_id, "source": source()})
-            changed: ExecutionsChangedMessage = {"type": "executions.changed", "execution": payload}
             await layer.group_send(machine_group(machine_id), {**changed, "owner_id": owner_id, "source": source()})
         except Exception:
             logger.exception("live: publishing the status of execution %s failed", execution_id)
@@ -330,30 +224,11 @@ def _in_memory_layer() -> bool:
     return backend.endswith("InMemoryChannelLayer")
 
 
-def _status_payload(execution_id: int) -> tuple[dict, int, int] | None:
-    execution = Execution.objects.select_related("state_machine", "revision").filter(pk=execution_id).first()
+def _status_payload(execution_id: int) -> tuple[tuple, int, int] | None:
+    execution = selectors.execution_by_id(execution_id=execution_id)
     if execution is None:
         return None
-    return execution_json(execution), execution.state_machine_id, execution.owner_id
+    return status_messages(execution), execution.state_machine_id, execution.owner_id
 
 
 publisher = Publisher()
-
-
-# Status changes made through the models (a start, a stop, a redrive) are published even when
-# the code making them does not call publish_status; repeated saves with the same status are not.
-_seen_status: dict[int, str] = {}
-_seen_lock = threading.Lock()
-
-
-def _execution_saved(sender, instance: Execution, created: bool, **kwargs) -> None:
-    with _seen_lock:
-        if not created and _seen_status.get(instance.pk) == instance.status:
-            return
-        _seen_status[instance.pk] = instance.status
-        if len(_seen_status) > 10_000:
-            _seen_status.clear()
-    publish_status(instance.pk)
-
-
-post_save.connect(_execution_saved, sender=Execution, dispatch_uid="designer.live.execution_saved")

@@ -6,24 +6,14 @@ from django.urls import path, re_path
 
 from designer import views, webhook_views
 from designer.api import api as studio_api
-from designer.api_browse import router as browse_router
-from designer.api_live import api as live_api
-from designer.api_machine import router as machine_router
-from designer.api_map_runs import router as map_run_router
 from designer.aws_api import scheduler_api
 from designer.aws_api import views as aws_views
-
-# The studio pages' endpoints beyond machine CRUD, on the same API (and so in its docs).
-studio_api.add_router("/", machine_router)
-studio_api.add_router("/", browse_router)
-studio_api.add_router("/", map_run_router)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/live/", live_api.urls),  # the live view's lookups (designer/api_live.py)
-    path("api/", studio_api.urls),  # the studio REST API (django-ninja), OpenAPI at /api/docs
+    path("api/", studio_api.urls),  # the studio REST API (live lookups at /api/live/), OpenAPI at /api/docs
     # EventBridge Scheduler's rest-json API (designer/aws_api/scheduler_api.py)
     path("schedules", scheduler_api.schedule_collection),
     path("schedules/<str:name>", scheduler_api.schedule),

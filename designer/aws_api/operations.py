@@ -11,9 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from designer import selectors, services
-from designer.aws_api import render, test_state
+from designer import checks, errors, selectors
+from designer.aws_api import test_state
 from designer.aws_api.errors import AwsError
+from designer.presenters import aws as aws_presenters
+from designer.selectors import map_runs as map_run_reads
+from designer.services import activities, executions, machines, map_runs, tags, task_tokens
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def _paged(p: dict, items, kind: str, key: str, render_item) -> dict:
 
 @operation
 def create_state_machine(ctx: Context, p: dict) -> dict:
-    machine, version = services.state_machine_create(
+    machine, version = machines.state_machine_create(
         owner=ctx.user,
         region=ctx.region,
         name=p["name"],
@@ -76,10 +79,10 @@ def describe_state_machine(ctx: Context, p: dict) -> dict:
     parsed = selectors.parse_arn(arn, "stateMachine")
     if parsed.version_number is not None:
         target = selectors.target_get(owner=ctx.user, arn=arn)
-        return render.state_machine_version(target.version)
+        return aws_presenters.state_machine_version(target.version)
     if parsed.alias_name is not None:
         raise AwsError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: stateMachine alias'")
-    return render.state_machine(selectors.state_machine_get(owner=ctx.user, arn=arn))
+    return aws_presenters.state_machine(selectors.state_machine_get(owner=ctx.user, arn=arn))
 
 
 @operation
@@ -87,9 +90,9 @@ def update_state_machine(ctx: Context, p: dict) -> dict:
     arn = p["stateMachineArn"]
     if selectors.parse_arn(arn, "stateMachine").qualifier is not None:
         # AWS (recorded): a version or alias ARN names no updatable state machine.
-        raise services.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+        raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
     machine = selectors.state_machine_get(owner=ctx.user, arn=arn)
-    machine, version = services.state_machine_update(
+    machine, version = machines.state_machine_update(
         machine=machine,
         definition=p.get("definition"),
         role_arn=p.get("roleArn"),
@@ -116,9 +119,9 @@ def delete_state_machine(ctx: Context, p: dict) -> dict:
         )
     try:
         machine = selectors.state_machine_get(owner=ctx.user, arn=arn)
-    except services.StateMachineDoesNotExist:
+    except errors.StateMachineDoesNotExist:
         return {}  # AWS: deleting a machine that does not exist succeeds
-    services.state_machine_delete(machine=machine)
+    machines.state_machine_delete(machine=machine)
     return {}
 
 
@@ -126,10 +129,10 @@ def delete_state_machine(ctx: Context, p: dict) -> dict:
 def list_state_machines(ctx: Context, p: dict) -> dict:
     # AWS: machines are listed by name, compared as strings ("m-10" before "m-2"), whatever
     # the database's collation would say.
-    machines = sorted(selectors.state_machine_list(owner=ctx.user, region=ctx.region), key=lambda m: m.name)
+    rows = sorted(selectors.state_machine_list(owner=ctx.user, region=ctx.region), key=lambda m: m.name)
     return _paged(
         p,
-        machines,
+        rows,
         "sm",
         "stateMachines",
         lambda m: {"stateMachineArn": m.arn, "name": m.name, "type": m.type, "creationDate": m.created},
@@ -138,7 +141,7 @@ def list_state_machines(ctx: Context, p: dict) -> dict:
 
 @operation
 def validate_state_machine_definition(ctx: Context, p: dict) -> dict:
-    diagnostics = services.definition_diagnostics(p["definition"], p.get("type"))
+    diagnostics = checks.definition_diagnostics(p["definition"], p.get("type"))
     if p.get("severity") == "ERROR":
         diagnostics = [d for d in diagnostics if d.severity == "ERROR"]
     limit = p.get("maxResults") or 100
@@ -156,7 +159,7 @@ def validate_state_machine_definition(ctx: Context, p: dict) -> dict:
 @operation
 def publish_state_machine_version(ctx: Context, p: dict) -> dict:
     machine = selectors.state_machine_get(owner=ctx.user, arn=p["stateMachineArn"])
-    version = services.state_machine_version_publish(
+    version = machines.state_machine_version_publish(
         machine=machine, description=p.get("description") or "", revision_id=p.get("revisionId")
     )
     return {"creationDate": version.created, "stateMachineVersionArn": version.arn}
@@ -179,25 +182,25 @@ def delete_state_machine_version(ctx: Context, p: dict) -> dict:
     arn = p["stateMachineVersionArn"]
     try:
         version = selectors.version_get(owner=ctx.user, arn=arn)
-    except services.ResourceNotFound:
+    except errors.ResourceNotFound:
         return {}  # AWS: deleting a version that does not exist succeeds
-    services.state_machine_version_delete(version=version)
+    machines.state_machine_version_delete(version=version)
     return {}
 
 
 def _machine_of_routes(ctx: Context, routing: list[dict]):
-    services.check_routing(routing)
+    machines.check_routing(routing)
     arn = routing[0]["stateMachineVersionArn"]
     try:
         return selectors.state_machine_get(owner=ctx.user, arn=arn.rsplit(":", 1)[0])
-    except services.StateMachineDoesNotExist:
-        raise services.ResourceNotFound(f"Resource not found: '{arn}'") from None
+    except errors.StateMachineDoesNotExist:
+        raise errors.ResourceNotFound(f"Resource not found: '{arn}'") from None
 
 
 @operation
 def create_state_machine_alias(ctx: Context, p: dict) -> dict:
     machine = _machine_of_routes(ctx, p["routingConfiguration"])
-    alias = services.alias_create(
+    alias = machines.alias_create(
         machine=machine,
         name=p["name"],
         routing_configuration=p["routingConfiguration"],
@@ -208,13 +211,13 @@ def create_state_machine_alias(ctx: Context, p: dict) -> dict:
 
 @operation
 def describe_state_machine_alias(ctx: Context, p: dict) -> dict:
-    return render.alias(selectors.alias_get(owner=ctx.user, arn=p["stateMachineAliasArn"]))
+    return aws_presenters.alias(selectors.alias_get(owner=ctx.user, arn=p["stateMachineAliasArn"]))
 
 
 @operation
 def update_state_machine_alias(ctx: Context, p: dict) -> dict:
     alias = selectors.alias_get(owner=ctx.user, arn=p["stateMachineAliasArn"])
-    alias = services.alias_update(
+    alias = machines.alias_update(
         alias=alias, description=p.get("description"), routing_configuration=p.get("routingConfiguration")
     )
     return {"updateDate": alias.updated}
@@ -224,9 +227,9 @@ def update_state_machine_alias(ctx: Context, p: dict) -> dict:
 def delete_state_machine_alias(ctx: Context, p: dict) -> dict:
     try:
         alias = selectors.alias_get(owner=ctx.user, arn=p["stateMachineAliasArn"])
-    except services.ResourceNotFound:
+    except errors.ResourceNotFound:
         return {}
-    services.alias_delete(alias=alias)
+    machines.alias_delete(alias=alias)
     return {}
 
 
@@ -247,35 +250,36 @@ def list_state_machine_aliases(ctx: Context, p: dict) -> dict:
 
 @operation
 def create_activity(ctx: Context, p: dict) -> dict:
-    activity = services.activity_create(owner=ctx.user, region=ctx.region, name=p["name"], tags=p.get("tags"))
+    activity = activities.activity_create(owner=ctx.user, region=ctx.region, name=p["name"], tags=p.get("tags"))
     return {"activityArn": activity.arn, "creationDate": activity.created}
 
 
 @operation
 def describe_activity(ctx: Context, p: dict) -> dict:
-    return render.activity(selectors.activity_get(owner=ctx.user, arn=p["activityArn"]))
+    return aws_presenters.activity(selectors.activity_get(owner=ctx.user, arn=p["activityArn"]))
 
 
 @operation
 def delete_activity(ctx: Context, p: dict) -> dict:
     try:
         activity = selectors.activity_get(owner=ctx.user, arn=p["activityArn"])
-    except services.ActivityDoesNotExist:
+    except errors.ActivityDoesNotExist:
         return {}
-    services.activity_delete(activity=activity)
+    activities.activity_delete(activity=activity)
     return {}
 
 
 @operation
 def list_activities(ctx: Context, p: dict) -> dict:
-    return _paged(p, selectors.activity_list(owner=ctx.user, region=ctx.region), "act", "activities", render.activity)
+    activities_page = selectors.activity_list(owner=ctx.user, region=ctx.region)
+    return _paged(p, activities_page, "act", "activities", aws_presenters.activity)
 
 
 @operation
 def get_activity_task(ctx: Context, p: dict) -> dict:
     activity = selectors.activity_get(owner=ctx.user, arn=p["activityArn"])
     wait = 0.0 if ctx.poll else 60.0
-    task = services.activity_task_get(activity=activity, worker_name=p.get("workerName") or "", wait_seconds=wait)
+    task = task_tokens.activity_task_get(activity=activity, worker_name=p.get("workerName") or "", wait_seconds=wait)
     if task is None:
         return NOTHING_YET if ctx.poll else {}
     return {"taskToken": task.token, "input": task.input}
@@ -283,19 +287,19 @@ def get_activity_task(ctx: Context, p: dict) -> dict:
 
 @operation
 def send_task_success(ctx: Context, p: dict) -> dict:
-    services.task_success(token=p["taskToken"], output=p["output"], owner=ctx.user)
+    task_tokens.task_success(token=p["taskToken"], output=p["output"], owner=ctx.user)
     return {}
 
 
 @operation
 def send_task_failure(ctx: Context, p: dict) -> dict:
-    services.task_failure(token=p["taskToken"], error=p.get("error"), cause=p.get("cause"), owner=ctx.user)
+    task_tokens.task_failure(token=p["taskToken"], error=p.get("error"), cause=p.get("cause"), owner=ctx.user)
     return {}
 
 
 @operation
 def send_task_heartbeat(ctx: Context, p: dict) -> dict:
-    services.task_heartbeat(token=p["taskToken"], owner=ctx.user)
+    task_tokens.task_heartbeat(token=p["taskToken"], owner=ctx.user)
     return {}
 
 
@@ -304,19 +308,19 @@ def send_task_heartbeat(ctx: Context, p: dict) -> dict:
 
 @operation
 def tag_resource(ctx: Context, p: dict) -> dict:
-    services.tags_add(resource=selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]), tags=p["tags"])
+    tags.tags_add(resource=selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]), tags=p["tags"])
     return {}
 
 
 @operation
 def untag_resource(ctx: Context, p: dict) -> dict:
-    services.tags_remove(resource=selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]), keys=p["tagKeys"])
+    tags.tags_remove(resource=selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]), keys=p["tagKeys"])
     return {}
 
 
 @operation
 def list_tags_for_resource(ctx: Context, p: dict) -> dict:
-    return {"tags": render.tags(selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]))}
+    return {"tags": aws_presenters.tags(selectors.taggable_get(owner=ctx.user, arn=p["resourceArn"]))}
 
 
 # ─── executions ──────────────────────────────────────────────────────────────────────────────
@@ -325,7 +329,7 @@ def list_tags_for_resource(ctx: Context, p: dict) -> dict:
 @operation
 def start_execution(ctx: Context, p: dict) -> dict:
     target = selectors.target_get(owner=ctx.user, arn=p["stateMachineArn"])
-    execution, _ = services.execution_start(
+    execution, _ = executions.execution_start(
         state_machine=target,
         input=p.get("input"),
         name=p.get("name"),
@@ -338,7 +342,7 @@ def start_execution(ctx: Context, p: dict) -> dict:
 @operation
 def start_sync_execution(ctx: Context, p: dict) -> dict:
     target = selectors.target_get(owner=ctx.user, arn=p["stateMachineArn"])
-    return services.sync_execution_run(
+    return executions.sync_execution_run(
         state_machine=target, input=p.get("input"), name=p.get("name"), trace_header=p.get("traceHeader") or ""
     )
 
@@ -346,42 +350,42 @@ def start_sync_execution(ctx: Context, p: dict) -> dict:
 @operation
 def stop_execution(ctx: Context, p: dict) -> dict:
     execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
-    execution = services.execution_stop(execution=execution, error=p.get("error"), cause=p.get("cause"))
+    execution = executions.execution_stop(execution=execution, error=p.get("error"), cause=p.get("cause"))
     return {"stopDate": execution.stop_date}
 
 
 @operation
 def redrive_execution(ctx: Context, p: dict) -> dict:
     execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
-    execution = services.execution_redrive(execution=execution)
+    execution = executions.execution_redrive(execution=execution)
     return {"redriveDate": execution.redrive_date}
 
 
 @operation
 def describe_execution(ctx: Context, p: dict) -> dict:
-    return render.execution(selectors.execution_get(owner=ctx.user, arn=p["executionArn"]))
+    return aws_presenters.execution(selectors.execution_get(owner=ctx.user, arn=p["executionArn"]))
 
 
 @operation
 def describe_state_machine_for_execution(ctx: Context, p: dict) -> dict:
     execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
-    return render.state_machine_for_execution(execution)
+    return aws_presenters.state_machine_for_execution(execution)
 
 
 @operation
 def list_executions(ctx: Context, p: dict) -> dict:
     if p.get("mapRunArn"):
-        run = selectors.map_run_get(owner=ctx.user, arn=p["mapRunArn"])
+        run = map_run_reads.map_run_get(owner=ctx.user, arn=p["mapRunArn"])
         children = selectors.execution_list(owner=ctx.user, map_run_arn=run.arn, status=p.get("statusFilter"),
                                             redrive_filter=p.get("redriveFilter"))
-        return _paged(p, children, "ex", "executions", render.execution_summary)
+        return _paged(p, children, "ex", "executions", aws_presenters.execution_summary)
     if not p.get("stateMachineArn"):
         raise AwsError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
     target = selectors.target_get(owner=ctx.user, arn=p["stateMachineArn"])
     if target.machine.type == "EXPRESS":
         # AWS: Express executions are not listed (they live in CloudWatch Logs there).
-        raise services.StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
-    executions = selectors.execution_list(
+        raise errors.StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
+    rows = selectors.execution_list(
         owner=ctx.user,
         machine=target.machine,
         version=target.version,
@@ -389,7 +393,7 @@ def list_executions(ctx: Context, p: dict) -> dict:
         status=p.get("statusFilter"),
         redrive_filter=p.get("redriveFilter"),
     )
-    return _paged(p, executions, "ex", "executions", render.execution_summary)
+    return _paged(p, rows, "ex", "executions", aws_presenters.execution_summary)
 
 
 @operation
@@ -397,7 +401,7 @@ def get_execution_history(ctx: Context, p: dict) -> dict:
     execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
     events = selectors.history_list(execution=execution, reverse=bool(p.get("reverseOrder")))
     include = p.get("includeExecutionData", True) is not False
-    return _paged(p, events, "h", "events", lambda e: render.history_event(e, include_data=include))
+    return _paged(p, events, "h", "events", lambda e: aws_presenters.history_event(e, include_data=include))
 
 
 # ─── map runs ────────────────────────────────────────────────────────────────────────────────
@@ -406,18 +410,18 @@ def get_execution_history(ctx: Context, p: dict) -> dict:
 @operation
 def list_map_runs(ctx: Context, p: dict) -> dict:
     execution = selectors.execution_get(owner=ctx.user, arn=p["executionArn"])
-    return _paged(p, selectors.map_run_list(execution=execution), "mr", "mapRuns", render.map_run_summary)
+    return _paged(p, map_run_reads.map_run_list(execution=execution), "mr", "mapRuns", aws_presenters.map_run_summary)
 
 
 @operation
 def describe_map_run(ctx: Context, p: dict) -> dict:
-    return render.map_run(selectors.map_run_get(owner=ctx.user, arn=p["mapRunArn"]))
+    return aws_presenters.map_run(map_run_reads.map_run_get(owner=ctx.user, arn=p["mapRunArn"]))
 
 
 @operation
 def update_map_run(ctx: Context, p: dict) -> dict:
-    run = selectors.map_run_get(owner=ctx.user, arn=p["mapRunArn"])
-    services.map_run_update(
+    run = map_run_reads.map_run_get(owner=ctx.user, arn=p["mapRunArn"])
+    map_runs.map_run_update(
         execution=run.execution, arn=run.arn, max_concurrency=p.get("maxConcurrency"),
         tolerated_failure_count=p.get("toleratedFailureCount"),
         tolerated_failure_percentage=p.get("toleratedFailurePercentage"),

@@ -16,7 +16,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from designer import arns, auth, services, views
+from designer import arns, auth, errors, views
 from designer.aws_api import events_api, shapes
 from designer.aws_api.errors import AwsError, error_response
 from designer.aws_api.operations import NOTHING_YET, OPERATIONS, Context
@@ -126,7 +126,7 @@ def _api(request, poll: bool = False) -> HttpResponse:
         if body is NOTHING_YET:
             return NOTHING_YET
         return _ok(body)
-    except services.ServiceError as exc:
+    except errors.ServiceError as exc:
         raise AwsError(exc.code, exc.message) from None
     except arns.InvalidArn as exc:
         raise AwsError("InvalidArn", str(exc)) from None

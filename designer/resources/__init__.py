@@ -27,6 +27,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from designer import errors
 from designer.resources import aws_lambda, aws_tasks, functions, mocks
 from designer.resources.functions import statecraft_function
 from engine.errors import StatesError
@@ -279,9 +280,8 @@ class ServerInvoker:
         try:
             started = await runtime.db(sfn.start_execution, scope.owner_id, parameters)
         except Exception as exc:
-            from designer import services
 
-            if isinstance(exc, services.ServiceError):
+            if isinstance(exc, errors.ServiceError):
                 raise sfn.sdk_error(exc) from None
             raise
         child_id = started.pop("id")

@@ -17,7 +17,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from designer import live
 from designer.models import Execution, ExecutionStatus, MachineType, MapRun
+from designer.services import runtime_hooks
 from engine.map_io.run import ChildOutcome
 
 _TEXT = {"separators": (",", ":"), "ensure_ascii": False}
@@ -33,8 +35,6 @@ def child_arn(parent: Execution, map_run_arn: str, name: str, execution_type: st
 
 def start_child(parent_id: int, map_run_arn: str, definition: str, input: Any, execution_type: str) -> int:
     """Create the child's RUNNING row and hand it to the runtime (sync ORM, a database thread)."""
-    from designer import services
-
     parent = Execution.objects.select_related("state_machine").get(pk=parent_id)
     name = str(uuid.uuid4())
     with transaction.atomic():
@@ -45,7 +45,8 @@ def start_child(parent_id: int, map_run_arn: str, definition: str, input: Any, e
             status=ExecutionStatus.RUNNING, input=json.dumps(input, **_TEXT), start_date=timezone.now(),
             definition=definition, role_arn=parent.role_arn, map_run_arn=map_run_arn, parent=parent,
         )
-        services._call_runtime_after_commit("dispatch", child)
+        live.publish_status(child)
+        runtime_hooks.call_after_commit("dispatch", child)
     return child.pk
 
 

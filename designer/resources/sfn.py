@@ -17,8 +17,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from designer import selectors, services
+from designer import errors, selectors
 from designer.models import Execution
+from designer.services import executions
 from engine.errors import StatesError
 
 
@@ -54,7 +55,7 @@ def sdk_metadata(body: dict) -> dict:
     }
 
 
-def sdk_error(exc: services.ServiceError) -> StatesError:
+def sdk_error(exc: errors.ServiceError) -> StatesError:
     code = exc.code if exc.code.endswith("Exception") else exc.code + "Exception"
     # AWS: the Step Functions API answers every refused request with HTTP 400 (JSON 1.0 protocol),
     # so the SDK's cause always reads "Status Code: 400".
@@ -79,7 +80,7 @@ def start_execution(owner_id: int, parameters: dict) -> dict:
     """StartExecution for a nested execution; returns ExecutionArn, StartDate and the row id."""
     owner = _owner(owner_id)
     target = selectors.target_get(owner=owner, arn=parameters.get("StateMachineArn", ""))
-    execution, _ = services.execution_start(
+    execution, _ = executions.execution_start(
         state_machine=target, input=_input_text(parameters.get("Input")), name=parameters.get("Name"),
         trace_header=parameters.get("TraceHeader") or "", owner=owner,
     )
@@ -179,7 +180,7 @@ def sdk_call(owner_id: int, action: str, parameters: dict, poll: bool = False) -
     region = parameters.get("Region") if isinstance(parameters, dict) else None
     try:
         result = handler(Context(user=owner, region=region or "us-east-1", poll=poll), params)
-    except services.ServiceError as exc:
+    except errors.ServiceError as exc:
         raise sdk_error(exc) from None
     except Exception as exc:
         code = getattr(exc, "code", None)

@@ -1,10 +1,13 @@
 """The execution runtime's public hooks, called by `designer.services` after commit.
 
+`DesignerConfig.ready` registers this module with `designer.services.runtime_hooks.register_runtime`;
+the services never import the runtime.
+
 - `dispatch(execution)`: run a new or redriven execution (in this process when the in-process
   runtime is on, and as a Redis wake-up for `run_worker` processes when REDIS_URL is set; without
   Redis, workers find it by polling the database);
 - `cancel(execution)`: StopExecution committed; interrupt the interpreter wherever it runs;
-- `run_sync(request)`: StartSyncExecution's body (see `services.sync_execution_run`);
+- `run_sync(request)`: StartSyncExecution's body (see `services.executions.sync_execution_run`);
 - `task_token_completed(task)`, `activity_task_started(task)`, `task_heartbeat(task)`: SendTask*,
   GetActivityTask or SendTaskHeartbeat settled, handed out or extended a token; wake the
   execution waiting on it.

@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 
+from designer.presenters.aws import outcome_members
 from designer.runtime import store
 from designer.runtime.standard import invoker
 from engine.interpreter import Interpreter
@@ -39,7 +40,6 @@ async def run_express_row(runtime, run, record) -> None:
 async def run_sync(runtime, request: dict) -> dict:
     """StartSyncExecution: run an Express execution in memory and answer AWS's response body."""
     from designer.resources import ExecutionScope, ServerInvoker
-    from designer.services import outcome_members
 
     machine, version = request["machine"], request.get("version")
     interpreter_ref: list = []

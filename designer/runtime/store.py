@@ -21,7 +21,6 @@ own `atomic(savepoint=False)` blocks join it without a savepoint each.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,8 +28,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from designer import status_hooks
+from designer import live, status_hooks
 from designer.models import Execution, ExecutionStatus, HistoryEvent
+from designer.services.history import history_rows
 
 
 @dataclass
@@ -148,10 +148,8 @@ def park(execution_id: int, owner: str, events: list[dict], checkpoint: dict, du
         if not updated:
             return False
         if events:
-            created = HistoryEvent.objects.bulk_create(_rows(execution_id, events))
-            live = _live()
-            if live is not None:
-                live.publish_events(execution_id, created)
+            created = HistoryEvent.objects.bulk_create(history_rows(execution_id, events))
+            live.publish_events(execution_id, created)
     return True
 
 
@@ -210,26 +208,6 @@ def load(execution_id: int) -> ExecutionRecord | None:
     )
 
 
-def _live():
-    try:
-        return importlib.import_module("designer.live")
-    except ImportError:
-        return None
-
-
-def _rows(execution_id: int, events: list[dict]) -> list[HistoryEvent]:
-    rows = []
-    for event in events:
-        details = {k: v for k, v in event.items() if k not in ("timestamp", "type", "id", "previousEventId")}
-        rows.append(
-            HistoryEvent(
-                execution_id=execution_id, event_id=event["id"], previous_event_id=event["previousEventId"],
-                timestamp=event["timestamp"], type=event["type"], details=details,
-            )
-        )
-    return rows
-
-
 def save_step(execution_id: int, owner: str, events: list[dict], checkpoint: dict, lease_seconds: float) -> bool:
     """One step: the checkpoint and the step's events in one transaction; False when the lease is lost."""
     now = timezone.now()
@@ -240,10 +218,8 @@ def save_step(execution_id: int, owner: str, events: list[dict], checkpoint: dic
         if not updated:
             return False
         if events:
-            created = HistoryEvent.objects.bulk_create(_rows(execution_id, events))
-            live = _live()
-            if live is not None:
-                live.publish_events(execution_id, created)
+            created = HistoryEvent.objects.bulk_create(history_rows(execution_id, events))
+            live.publish_events(execution_id, created)
     return True
 
 
@@ -259,13 +235,10 @@ def finish(execution_id: int, owner: str, events: list[dict], checkpoint: dict |
         )
         if not updated:
             return False
-        live = _live()
         if events:
-            created = HistoryEvent.objects.bulk_create(_rows(execution_id, events))
-            if live is not None:
-                live.publish_events(execution_id, created)
-        if live is not None:
-            live.publish_status(execution_id)
+            created = HistoryEvent.objects.bulk_create(history_rows(execution_id, events))
+            live.publish_events(execution_id, created)
+        live.publish_status(execution_id)
         # EventBridge: "Step Functions Execution Status Change" on the default bus, after commit.
         status_hooks.execution_status_changed(execution_id)
     return True

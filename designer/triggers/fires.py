@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from designer import selectors, services
+from designer import errors, selectors
+from designer.services import executions
 from designer.triggers import arns as trigger_arns
 from designer.triggers import expressions
 from designer.triggers.models import FireStatus, Schedule, TriggerFire
@@ -31,8 +32,8 @@ def start_execution(*, owner, arn: str, input: str, name: str | None = None):
     """Start the machine, version or alias `arn` as `owner`; NotStarted with the reason when refused."""
     try:
         target = selectors.target_get(owner=owner, arn=arn)
-        execution, _ = services.execution_start(state_machine=target, input=input, name=name, owner=owner)
-    except services.ServiceError as exc:
+        execution, _ = executions.execution_start(state_machine=target, input=input, name=name, owner=owner)
+    except errors.ServiceError as exc:
         raise NotStarted(f"{exc.code}: {exc.message}") from None
     except Exception as exc:  # an InvalidArn or similar: the reason is still worth showing
         raise NotStarted(f"{type(exc).__name__}: {exc}") from None

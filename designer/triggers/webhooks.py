@@ -19,7 +19,8 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from designer import services
+from designer import errors, selectors
+from designer.services import executions
 from designer.triggers.errors import Conflict, NotFound
 from designer.triggers.models import FireStatus, TriggerFire, Webhook
 
@@ -136,14 +137,14 @@ def call(*, token: str, body: bytes, content_type: str, headers: dict, wait: boo
     if isinstance(payload, Answer):
         _record(webhook, FireStatus.REJECTED, payload.body["message"])
         return payload
-    target = services.Target(machine=webhook.machine, alias=webhook.alias)
+    target = selectors.Target(machine=webhook.machine, alias=webhook.alias)
     try:
         if wait and webhook.machine.type == "EXPRESS":
-            result = services.sync_execution_run(state_machine=target, input=payload)
+            result = executions.sync_execution_run(state_machine=target, input=payload)
             _record(webhook, FireStatus.STARTED, execution_arn=result["executionArn"])
             return Answer(200, {k: (v.timestamp() if hasattr(v, "timestamp") else v) for k, v in result.items()})
-        execution, _ = services.execution_start(state_machine=target, input=payload)
-    except services.ServiceError as exc:
+        execution, _ = executions.execution_start(state_machine=target, input=payload)
+    except errors.ServiceError as exc:
         _record(webhook, FireStatus.FAILED, f"{exc.code}: {exc.message}")
         return Answer(400, {"error": exc.code, "message": exc.message})
     _record(webhook, FireStatus.STARTED, execution_arn=execution.arn)

@@ -15,7 +15,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from designer import services
+from designer.services import access_keys
 
 ACCESS_KEY_ID = "test-key"
 SECRET = "test-secret"
@@ -33,7 +33,7 @@ def other_user(django_user_model):
 
 @pytest.fixture
 def access_key(user):
-    return services.ensure_access_key(user, ACCESS_KEY_ID, SECRET)
+    return access_keys.ensure_access_key(user, ACCESS_KEY_ID, SECRET)
 
 
 def make_client(url: str, key_id: str, secret: str, region: str = "us-east-1", validate: bool = True):
@@ -53,7 +53,7 @@ def make_client(url: str, key_id: str, secret: str, region: str = "us-east-1", v
 @pytest.fixture
 def sfn_client_for(live_server):
     def build(user, region: str = "us-east-1"):
-        key = services.access_key_create(user=user)
+        key = access_keys.access_key_create(user=user)
         return make_client(live_server.url, key.access_key_id, key.secret, region)
 
     return build

@@ -60,9 +60,9 @@ class RuntimeServer(LiveServer):
         self.start()
         self.python(
             "from django.contrib.auth import get_user_model\n"
-            "from designer import services\n"
+            "from designer.services import access_keys\n"
             "user, _ = get_user_model().objects.get_or_create(username='runtime')\n"
-            "services.ensure_access_key(user, 'test', 'test')\n"
+            "access_keys.ensure_access_key(user, 'test', 'test')\n"
         )
         return self
 

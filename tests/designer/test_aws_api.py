@@ -7,8 +7,8 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from designer import services
 from designer.models import Execution, ExecutionStatus, TaskToken
+from designer.services.history import history_append
 from tests.designer.conftest import definition_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -389,7 +389,7 @@ def test_list_executions_filters_and_paginates(sfn, machine):
 def test_stop_execution_and_history(sfn, machine):
     started = sfn.start_execution(stateMachineArn=machine, name="s")
     row = Execution.objects.get(arn=started["executionArn"])
-    services.history_append(
+    history_append(
         execution=row,
         events=[
             {"type": "ExecutionStarted", "executionStartedEventDetails": {"input": "{}", "roleArn": "r"}},
@@ -400,13 +400,13 @@ def test_stop_execution_and_history(sfn, machine):
     assert stopped["stopDate"]
     described = sfn.describe_execution(executionArn=started["executionArn"])
     assert described["status"] == "ABORTED" and described["error"] == "Why"
-    history = sfn.get_execution_history(executionArn=started["executionArn"])["events"]
-    assert [(e["id"], e["previousEventId"], e["type"]) for e in history] == [
+    events = sfn.get_execution_history(executionArn=started["executionArn"])["events"]
+    assert [(e["id"], e["previousEventId"], e["type"]) for e in events] == [
         (1, 0, "ExecutionStarted"),
         (2, 1, "PassStateEntered"),
         (3, 0, "ExecutionAborted"),  # AWS: StopExecution's event links to no earlier event
     ]
-    assert history[2]["executionAbortedEventDetails"] == {"error": "Why", "cause": "Because"}
+    assert events[2]["executionAbortedEventDetails"] == {"error": "Why", "cause": "Because"}
     reverse = sfn.get_execution_history(executionArn=started["executionArn"], reverseOrder=True, maxResults=2)
     assert [e["id"] for e in reverse["events"]] == [3, 2]
     rest = sfn.get_execution_history(

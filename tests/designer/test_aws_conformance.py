@@ -29,7 +29,7 @@ import pytest
 from botocore.exceptions import ClientError
 from django.conf import settings
 
-from designer import services
+from designer.services import access_keys
 from tests.designer import conftest
 from tests.designer.conftest import make_client
 from tests.engine import conformance
@@ -348,7 +348,7 @@ def test_recorded_api_case(case_id, request, django_user_model):
             request.applymarker(pytest.mark.xfail(reason=RUNTIME_XFAIL, strict=False))
             server = request.getfixturevalue("live_server")
             user = django_user_model.objects.create_user(username=f"replay-{abs(hash(case_id))}")
-            key = services.access_key_create(user=user)
+            key = access_keys.access_key_create(user=user)
             client = make_client(server.url, key.access_key_id, key.secret, validate=False)
             region = "us-east-1"
         else:
@@ -357,7 +357,7 @@ def test_recorded_api_case(case_id, request, django_user_model):
     else:
         live_server = request.getfixturevalue("live_server")
         user = django_user_model.objects.create_user(username=f"replay-{abs(hash(case_id))}")
-        key = services.access_key_create(user=user)
+        key = access_keys.access_key_create(user=user)
         client = make_client(live_server.url, key.access_key_id, key.secret, validate=False)
         region = "us-east-1"
     replay = Replay(client, calls, region)
@@ -398,7 +398,7 @@ def _recorded_role(case: dict) -> str:
 def test_recorded_sync_execution(case, live_server, django_user_model):
     """A recorded StartSyncExecution of an EXPRESS machine: status and output as AWS answered."""
     user = django_user_model.objects.create_user(username=f"sync-{abs(hash(case['id']))}")
-    key = services.access_key_create(user=user)
+    key = access_keys.access_key_create(user=user)
     client = make_client(live_server.url, key.access_key_id, key.secret, validate=False)
     role = _recorded_role(case)
     machine = client.create_state_machine(name=f"express_statemachine_{abs(hash(case['id'])) % 10**8}",

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from designer.models import AccessKey, Execution, ExecutionStatus, StateMachine
+from designer.services import executions
 
 pytestmark = pytest.mark.django_db
 
@@ -69,15 +70,13 @@ def test_start_execution_and_wait(user, asl_file, monkeypatch):
     execution = Execution.objects.get(arn=arn)
     assert execution.input == '{"a": 1}' and execution.status == ExecutionStatus.RUNNING
 
-    from designer import services
-
-    original = services.execution_start
+    original = executions.execution_start
 
     def start_and_finish(**kwargs):
         execution, created = original(**kwargs)
         Execution.objects.filter(pk=execution.pk).update(status=ExecutionStatus.SUCCEEDED, output='{"a": 1}')
         return execution, created
 
-    monkeypatch.setattr(services, "execution_start", start_and_finish)
+    monkeypatch.setattr(executions, "execution_start", start_and_finish)
     out = run("start_execution", "hello", "--owner", "alice", "--wait", "--execution-name", "waited")
     assert "SUCCEEDED" in out and '{"a": 1}' in out

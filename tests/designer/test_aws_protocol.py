@@ -17,7 +17,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from django.test import Client
 
-from designer import services
+from designer.services import access_keys
 from tests.designer.conftest import ACCESS_KEY_ID, SECRET, definition_text, make_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -202,8 +202,8 @@ def test_browsers_still_get_the_studio_at_the_root(user):
 
 def test_ensure_access_key_makes_a_known_key(django_user_model, live_server):
     admin = django_user_model.objects.create_user(username="admin")
-    services.ensure_access_key(admin, "test", "test")
-    services.ensure_access_key(admin, "test", "test")
+    access_keys.ensure_access_key(admin, "test", "test")
+    access_keys.ensure_access_key(admin, "test", "test")
     client = make_client(live_server.url, "test", "test")
     assert client.list_state_machines()["stateMachines"] == []
 

@@ -17,7 +17,7 @@ import pytest
 from botocore.exceptions import ClientError
 from django.conf import settings
 
-from designer import services
+from designer.services import access_keys
 from tests.designer import conftest
 from tests.designer.conftest import make_client
 from tests.designer.test_aws_conformance import compare
@@ -132,7 +132,7 @@ def report_pass_rate():
 @pytest.mark.parametrize("case", CASES, ids=[f"{i:02d}" for i in range(len(CASES))])
 def test_recorded_test_state_case(case, live_server, django_user_model):
     user = django_user_model.objects.create_user(username=f"ts-{abs(hash(case['id']))}")
-    key = services.access_key_create(user=user)
+    key = access_keys.access_key_create(user=user)
     client = make_client(live_server.url, key.access_key_id, key.secret, validate=False)
     problems = replay(client, case)
     if problems:

@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 import engine
 from designer.examples import example, examples
 from designer.examples.functions import CARD_LIMIT
+from designer.services import machines
 from engine.ports import VirtualClock
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
@@ -162,11 +163,10 @@ def test_load_examples_creates_one_machine_per_example_and_is_idempotent(admin_u
 
 @pytest.mark.django_db
 def test_load_examples_never_overwrites_a_machine_the_user_edited(admin_user):
-    from designer import services
 
     call_command("load_examples")
     edited = json.dumps({"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}})
-    services.state_machine_update(machine=_machines(admin_user)["hello-world"], definition=edited, message="mine")
+    machines.state_machine_update(machine=_machines(admin_user)["hello-world"], definition=edited, message="mine")
 
     call_command("load_examples")
 

@@ -2,7 +2,7 @@
 publisher behind them, through the real ASGI application with WebsocketCommunicator.
 
 Histories are real: the engine runs an example workflow in memory, and the test appends its
-events to the database in chunks (`services.history_append`) and publishes each chunk with
+events to the database in chunks (`services.history.history_append`) and publishes each chunk with
 `designer.live.publish_events`, as the runtime does. Every test runs with the in-memory channel
 layer and again with channels_redis against the real Redis (REDIS_URL, default
 redis://127.0.0.1:6379/0), skipped with the reason only when no Redis answers.
@@ -27,10 +27,14 @@ from django.test import Client
 from django.utils import timezone
 
 import engine
-from designer import live, overlay, services
+from designer import live, overlay, selectors
 from designer.asgi import application
 from designer.examples import functions
 from designer.models import Execution, ExecutionStatus
+from designer.presenters import live as live_messages
+from designer.presenters.history import event_json
+from designer.services import machines
+from designer.services.history import history_append
 from engine.ports import VirtualClock
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "designer" / "examples"
@@ -102,7 +106,7 @@ async def _example(name: str, input_value=None) -> tuple[dict, list[dict]]:
 
 
 def _make_execution(owner, definition: dict, name: str = "run-1") -> Execution:
-    machine, _ = services.state_machine_create(
+    machine, _ = machines.state_machine_create(
         owner=owner, region="us-east-1", name=f"m-{uuid.uuid4().hex[:8]}", definition=json.dumps(definition)
     )
     return Execution.objects.create(
@@ -121,7 +125,7 @@ def _make_execution(owner, definition: dict, name: str = "run-1") -> Execution:
 def _append(execution: Execution, events: list[dict]) -> None:
     """What the runtime does with each step: write the events, publish them after commit."""
     with transaction.atomic():
-        rows = services.history_append(execution=execution, events=events)
+        rows = history_append(execution=execution, events=events)
         live.publish_events(execution, rows)
 
 
@@ -226,12 +230,12 @@ async def test_reconnecting_with_after_resumes_with_no_gap_and_no_duplicate(laye
 
     assert snapshot["after"] == 9
     assert [e["id"] for e in seen] == list(range(1, len(history) + 1))
-    assert seen == [live.event_json(e) | {"timestamp": s["timestamp"]} for e, s in zip(history, seen, strict=True)]
+    assert seen == [event_json(e) | {"timestamp": s["timestamp"]} for e, s in zip(history, seen, strict=True)]
     await second.disconnect()
 
 
 async def test_a_watcher_far_behind_is_told_to_read_the_rest_history(layer, alice, monkeypatch):
-    monkeypatch.setattr(live, "SNAPSHOT_LIMIT", 5)
+    monkeypatch.setattr(live_messages, "SNAPSHOT_LIMIT", 5)
     definition, history = await _example("map-items")
     execution = await database_sync_to_async(_make_execution)(alice, definition)
     await _append(execution, history)
@@ -258,9 +262,9 @@ async def test_duplicates_are_dropped_and_a_gap_is_filled_from_the_database(laye
 
     # Events 5..10 reach the database, but only 2..3 (duplicates) and 9..10 reach the group:
     # as if the layer had dropped a message.
-    await database_sync_to_async(services.history_append)(execution=execution, events=history[4:10])
+    await database_sync_to_async(history_append)(execution=execution, events=history[4:10])
     group = live.execution_group(execution.pk)
-    as_sent = [live.event_json(e) for e in history]
+    as_sent = [event_json(e) for e in history]
     await get_channel_layer().group_send(group, {"type": "execution.events", "events": as_sent[1:3]})
     await get_channel_layer().group_send(group, {"type": "execution.events", "events": as_sent[8:10]})
     events, messages = await _receive_until(communicator, 10)
@@ -336,7 +340,9 @@ async def test_the_overlay_from_snapshot_plus_stream_equals_the_overlay_of_the_f
     for event in snapshot["events"] + streamed:
         watched.apply(event)
     final = await database_sync_to_async(
-        lambda: overlay.build(live.history_range(execution_id=execution.pk, after=0), definition)
+        lambda: overlay.build(
+            [event_json(row) for row in selectors.history_range(execution_id=execution.pk, after=0)], definition
+        )
     )()
     assert snapshot["overlay"] == overlay.build(history[:joined_at], definition)
     assert watched.result() == final == overlay.build(history, definition)
@@ -426,7 +432,7 @@ async def test_nothing_is_published_for_a_transaction_that_rolls_back(layer, ali
     @database_sync_to_async
     def append_then_fail():
         with pytest.raises(RuntimeError), transaction.atomic():
-            live.publish_events(execution, services.history_append(execution=execution, events=history[:3]))
+            live.publish_events(execution, history_append(execution=execution, events=history[:3]))
             raise RuntimeError("the step failed")
 
     await append_then_fail()

@@ -1,4 +1,4 @@
-"""The live view's REST lookups (designer/api_live.py, mounted at /api/live/)."""
+"""The live view's REST lookups (designer/api/live.py, mounted at /api/live/)."""
 
 import json
 
@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from designer import services
 from designer.models import Execution
+from designer.services import machines
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def machine(user):
     definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
-    machine, _ = services.state_machine_create(
+    machine, _ = machines.state_machine_create(
         owner=user, region="us-east-1", name="orders", definition=json.dumps(definition)
     )
     return machine

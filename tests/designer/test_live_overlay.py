@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 import engine
-from designer import live, overlay
+from designer import overlay
 from designer.examples import functions
+from designer.presenters.history import event_json
 from engine.ports import VirtualClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,7 +153,7 @@ FAILS_THEN_REDRIVEN = {
 
 def _run(definition: dict, input_value) -> list[dict]:
     result = asyncio.run(engine.run_async(definition, input_value, handlers=_handlers(), clock=VirtualClock()))
-    return [live.event_json(e) for e in result.history]
+    return [event_json(e) for e in result.history]
 
 
 def _redriven() -> list[dict]:

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.test import Client
 
-from designer import services
 from designer.models import Execution, ExecutionStatus
+from designer.services import activities, executions, machines
 
 pytestmark = pytest.mark.django_db
 
@@ -223,10 +223,10 @@ def test_users_never_see_each_others_machines(client, other_user):
     intruder.force_login(other_user)
     assert intruder.get("/api/machines").json() == []
     assert intruder.get("/api/machines/mine").status_code == 404
-    machine = services.state_machine_create(
+    machine = machines.state_machine_create(
         owner=other_user, region="us-east-1", name="theirs", definition=json.dumps(HELLO)
     )[0]
-    execution, _ = services.execution_start(state_machine=machine, input="{}")
+    execution, _ = executions.execution_start(state_machine=machine, input="{}")
     assert client.get(f"/api/executions/{execution.pk}").status_code == 404
 
 
@@ -237,7 +237,7 @@ def test_openapi_schema_is_served(client):
 
 
 def test_activities_are_listed(client, user):
-    services.activity_create(owner=user, region="us-east-1", name="approve")
+    activities.activity_create(owner=user, region="us-east-1", name="approve")
     assert [(a["name"], a["arn"]) for a in client.get("/api/activities").json()] == [
         ("approve", "arn:aws:states:us-east-1:000000000000:activity:approve")
     ]

@@ -11,8 +11,9 @@ from botocore.exceptions import ClientError
 from django.test import Client
 from django.utils import timezone
 
-from designer import services
+from designer import selectors
 from designer.models import Activity, Execution, ExecutionStatus, StateMachine, TaskToken
+from designer.services import access_keys, executions, machines, task_tokens
 from tests.designer.conftest import make_client
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_a_save_on_top_of_an_older_revision_is_refused_as_a_conflict(client, mac
 
 
 def test_the_aws_api_keeps_describing_the_deployed_definition_while_a_draft_exists(client, machine, live_server, user):
-    key = services.access_key_create(user=user)
+    key = access_keys.access_key_create(user=user)
     sfn = make_client(live_server.url, key.access_key_id, key.secret)
     call(client, "put", "/api/machines/m", {"definition": UNCONNECTED})
     described = sfn.describe_state_machine(stateMachineArn=machine["arn"])
@@ -102,7 +103,7 @@ def test_versions_restore_as_draft_aliases_and_executions_per_version(client, ma
 
     machine_row = StateMachine.objects.get(name="m")
     version = machine_row.versions.get(number=1)
-    services.execution_start(state_machine=services.Target(machine=machine_row, version=version), input="{}")
+    executions.execution_start(state_machine=selectors.Target(machine=machine_row, version=version), input="{}")
     status, page = call(client, "get", "/api/executions?machine=m&version=1")
     assert page["total"] == 1
 
@@ -134,7 +135,9 @@ def test_settings_round_trip_and_list_running_executions(client, machine):
 def test_all_executions_filter_search_page_and_bulk_stop(client, machine, user):
     row = StateMachine.objects.get(name="m")
     for i in range(7):
-        services.execution_start(state_machine=row, input=json.dumps({"order": f"o-{i}"}), name=f"run-{i}", owner=user)
+        executions.execution_start(
+            state_machine=row, input=json.dumps({"order": f"o-{i}"}), name=f"run-{i}", owner=user
+        )
     status, page = call(client, "get", "/api/executions?page_size=25&search=o-3")
     assert [e["name"] for e in page["items"]] == ["run-3"]
     status, page = call(client, "get", "/api/executions?page_size=25&page=1")
@@ -155,14 +158,14 @@ def test_activities_show_waiting_tasks_and_workers_polling(client, user):
     status, created = call(client, "post", "/api/activities", {"name": "approve"})
     assert status == 201 and created["waiting"] == 0
     activity = Activity.objects.get(name="approve")
-    assert services.activity_task_get(activity=activity, worker_name="w1", wait_seconds=0) is None
+    assert task_tokens.activity_task_get(activity=activity, worker_name="w1", wait_seconds=0) is None
     activity.workers.filter(name="w1").update(polls=1)  # as while its long poll is open
-    machine, _ = services.state_machine_create(
+    machine, _ = machines.state_machine_create(
         owner=user, region="us-east-1", name="uses-activity",
         definition=json.dumps({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": activity.arn,
                                                                  "End": True}}}),
     )
-    execution, _ = services.execution_start(state_machine=machine, input="{}", owner=user)
+    execution, _ = executions.execution_start(state_machine=machine, input="{}", owner=user)
     TaskToken.objects.create(token="t-1", execution=execution, state_name="T", activity=activity)
     listed = call(client, "get", "/api/activities")[1][0]
     assert listed["waiting"] == 1 and listed["tasks"][0]["state"] == "T"

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from designer import services
 from designer.models import Execution, Schedule, TriggerFire
+from designer.services import executions, machines
 from designer.triggers import events, schedules, ticks
 from tests.designer.conftest import definition_text
 
@@ -20,7 +20,7 @@ ROLE = "arn:aws:iam::000000000000:role/x"
 
 @pytest.fixture
 def machine(user):
-    machine, _ = services.state_machine_create(owner=user, region="us-east-1", name="job",
+    machine, _ = machines.state_machine_create(owner=user, region="us-east-1", name="job",
                                                definition=definition_text(), role_arn=ROLE)
     return machine
 
@@ -106,16 +106,16 @@ def test_events_on_a_custom_bus_reach_only_that_bus_rules(user, machine):
 
 
 def test_start_and_stop_publish_status_change_events_in_aws_shape(user, machine, django_capture_on_commit_callbacks):
-    watcher, _ = services.state_machine_create(owner=user, region="us-east-1", name="watcher",
+    watcher, _ = machines.state_machine_create(owner=user, region="us-east-1", name="watcher",
                                                definition=definition_text(), role_arn=ROLE)
     events.rule_put(owner=user, region="us-east-1", name="watch", event_pattern=json.dumps(
         {"source": ["aws.states"], "detail": {"stateMachineArn": [machine.arn]}}))
     rule = events.rule_get(owner=user, region="us-east-1", name="watch")
     events.targets_put(rule=rule, targets=[{"Id": "w", "Arn": watcher.arn}])
     with django_capture_on_commit_callbacks(execute=True):
-        execution, _ = services.execution_start(state_machine=machine, input='{"a": 1}', name="run-1")
+        execution, _ = executions.execution_start(state_machine=machine, input='{"a": 1}', name="run-1")
     with django_capture_on_commit_callbacks(execute=True):
-        services.execution_stop(execution=execution, error="Stop", cause="by hand")
+        executions.execution_stop(execution=execution, error="Stop", cause="by hand")
     seen = [json.loads(e.input) for e in Execution.objects.filter(state_machine=watcher).order_by("start_date", "id")]
     assert [(e["detail-type"], e["source"], e["detail"]["status"]) for e in seen] == [
         ("Step Functions Execution Status Change", "aws.states", "RUNNING"),

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from designer import services
+from designer.services import machines
 from designer.triggers import ticks
 from tests.designer.conftest import definition_text
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(client, user, role_arn):
-    services.state_machine_create(owner=user, region="us-east-1", name="reports", definition=definition_text(),
+    machines.state_machine_create(owner=user, region="us-east-1", name="reports", definition=definition_text(),
                                   role_arn=role_arn)
     client.force_login(user)
     return client

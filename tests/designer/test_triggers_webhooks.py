@@ -11,8 +11,8 @@ import time
 import pytest
 from django.core.management import call_command
 
-from designer import services
 from designer.models import Execution, TriggerFire
+from designer.services import machines
 from designer.triggers import webhooks
 from tests.designer.conftest import definition_text
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def machine(user, role_arn):
-    machine, _ = services.state_machine_create(owner=user, region="us-east-1", name="intake",
+    machine, _ = machines.state_machine_create(owner=user, region="us-east-1", name="intake",
                                                definition=definition_text(), role_arn=role_arn)
     return machine
 
@@ -96,7 +96,7 @@ def test_github_and_stripe_style_signatures(client, machine):
 
 
 def test_express_with_wait_answers_the_result(client, user, role_arn):
-    express, _ = services.state_machine_create(owner=user, region="us-east-1", name="quick", type="EXPRESS",
+    express, _ = machines.state_machine_create(owner=user, region="us-east-1", name="quick", type="EXPRESS",
                                                definition=definition_text(), role_arn=role_arn)
     hook = webhooks.webhook_create(machine=express)
     response = post(client, webhooks.path_for(hook) + "?wait=true", '{"n": 1}')
@@ -105,8 +105,8 @@ def test_express_with_wait_answers_the_result(client, user, role_arn):
 
 
 def test_a_webhook_on_an_alias_runs_the_alias_version(client, machine):
-    version = services.state_machine_version_publish(machine=machine)
-    alias = services.alias_create(machine=machine, name="live",
+    version = machines.state_machine_version_publish(machine=machine)
+    alias = machines.alias_create(machine=machine, name="live",
                                   routing_configuration=[{"stateMachineVersionArn": version.arn, "weight": 100}])
     out = io.StringIO()
     call_command("create_webhook", "intake", "--alias", "live", "--owner", "alice", stdout=out)

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from designer import services
+from designer.services import access_keys
 
 
 class Command(BaseCommand):
@@ -19,8 +19,8 @@ class Command(BaseCommand):
         if owner is None:
             raise CommandError(f"no user {user!r}")
         if key_id and secret:
-            key = services.ensure_access_key(owner, key_id, secret)
+            key = access_keys.ensure_access_key(owner, key_id, secret)
         else:
-            key = services.access_key_create(user=owner, access_key_id=key_id, secret=secret)
+            key = access_keys.access_key_create(user=owner, access_key_id=key_id, secret=secret)
         self.stdout.write(f"aws_access_key_id = {key.access_key_id}")
         self.stdout.write(f"aws_secret_access_key = {key.secret}")

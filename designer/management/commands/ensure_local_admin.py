@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from designer import services
+from designer.services import access_keys
 
 # The well-known local credentials, documented in the README: for a laptop, never a deployment.
 LOCAL_ACCESS_KEY = "test"
@@ -36,5 +36,5 @@ class Command(BaseCommand):
         else:
             # An existing user keeps the password it has: the owner may have changed it on purpose.
             self.stdout.write(f"The local user {username!r} exists; left as it is.")
-        services.ensure_access_key(user, LOCAL_ACCESS_KEY, LOCAL_SECRET)
+        access_keys.ensure_access_key(user, LOCAL_ACCESS_KEY, LOCAL_SECRET)
         self.stdout.write(f"AWS access key {LOCAL_ACCESS_KEY!r} / secret {LOCAL_SECRET!r} is enabled for {username!r}.")

@@ -5,7 +5,7 @@ import json
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
-from designer import selectors, services
+from designer import errors, selectors
 from designer.management.commands._common import owner_for
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, name: str, format: str, owner: str | None, **options):
         try:
             machine = selectors.state_machine_by_name(owner=owner_for(owner), name=name)
-        except services.ServiceError as exc:
+        except errors.ServiceError as exc:
             raise CommandError(exc.message) from None
         if format == "json":
             self.stdout.write(machine.definition)

@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from designer import services
+from designer import errors
 from designer.management.commands._common import owner_for, read_definition
 from designer.models import StateMachine
+from designer.services import machines
 
 
 class Command(BaseCommand):
@@ -24,14 +25,14 @@ class Command(BaseCommand):
         machine = StateMachine.objects.filter(owner=user, region=region, name=name).first()
         try:
             if machine is None:
-                machine, _ = services.state_machine_create(
+                machine, _ = machines.state_machine_create(
                     owner=user, region=region, name=name, definition=definition, type=type, message=f"Imported {file}"
                 )
                 self.stdout.write(f"created {machine.arn}")
             else:
-                machine, _ = services.state_machine_update(
+                machine, _ = machines.state_machine_update(
                     machine=machine, definition=definition, message=f"Imported {file}"
                 )
                 self.stdout.write(f"updated {machine.arn} (revision {machine.revision})")
-        except services.ServiceError as exc:
+        except errors.ServiceError as exc:
             raise CommandError(exc.message) from None

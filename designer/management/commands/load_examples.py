@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from designer import selectors, services
+from designer import errors, selectors
 from designer.examples import examples
+from designer.services import machines
 
 REVISION_MESSAGE = "Loaded from designer/examples"
 
@@ -30,11 +31,11 @@ class Command(BaseCommand):
         for example in examples():
             try:
                 machine = selectors.state_machine_by_name(owner=user, name=example.name, region=region)
-            except services.StateMachineDoesNotExist:
+            except errors.StateMachineDoesNotExist:
                 machine = None
             try:
                 if machine is None:
-                    services.state_machine_create(
+                    machines.state_machine_create(
                         owner=user,
                         region=region,
                         name=example.name,
@@ -45,13 +46,13 @@ class Command(BaseCommand):
                 elif machine.definition == example.definition_text:
                     counts["unchanged"] += 1
                 elif _latest_revision_message(machine) == REVISION_MESSAGE:
-                    services.state_machine_update(
+                    machines.state_machine_update(
                         machine=machine, definition=example.definition_text, message=REVISION_MESSAGE
                     )
                     counts["updated"] += 1
                 else:
                     counts["kept"] += 1
-            except services.ServiceError as exc:
+            except errors.ServiceError as exc:
                 # One broken example must not stop the studio from starting; the example tests catch it.
                 self.stderr.write(f"example {example.name!r} not loaded: {exc.message}")
                 counts["invalid"] += 1

@@ -4,9 +4,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from designer import selectors, services
+from designer import errors, selectors
 from designer.management.commands._common import owner_for
 from designer.models import Execution, ExecutionStatus
+from designer.services import executions
 
 
 class Command(BaseCommand):
@@ -23,8 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, name, input, execution_name, owner, wait, timeout, **options):
         try:
             machine = selectors.state_machine_by_name(owner=owner_for(owner), name=name)
-            execution, _ = services.execution_start(state_machine=machine, input=input, name=execution_name)
-        except services.ServiceError as exc:
+            execution, _ = executions.execution_start(state_machine=machine, input=input, name=execution_name)
+        except errors.ServiceError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(execution.arn)
         if not wait:

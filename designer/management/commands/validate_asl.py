@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from designer import services
+from designer import checks
 from designer.management.commands._common import read_definition
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file: str, **options):
-        diagnostics = services.definition_diagnostics(read_definition(file))
+        diagnostics = checks.definition_diagnostics(read_definition(file))
         for d in diagnostics:
             self.stdout.write(f"{d.severity} {d.code} at {d.path or '/'}: {d.message}")
         errors = [d for d in diagnostics if d.severity == "ERROR"]

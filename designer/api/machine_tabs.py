@@ -1,7 +1,7 @@
 """REST endpoints for one machine's studio tabs: drafts, versions, aliases and settings.
 
-Mounted on the studio API (`designer.api`) by `designer.urls`; the machine's own CRUD stays in
-`designer.api`. Writes go through `designer.services` and `designer.drafts`.
+Mounted on the studio API by `designer.api`; the machine's own CRUD stays in
+`designer.api`. Writes go through `designer.services` and `designer.services.drafts`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
-from designer import arns, drafts, machine_settings, services
-from designer.api import Error, MachineOut, _get_machine, _machine
+from designer import arns, errors
+from designer.api.lookups import get_machine
+from designer.api.schemas import Error, MachineOut
 from designer.models import ExecutionStatus, StateMachine, StateMachineAlias
+from designer.presenters import studio
+from designer.services import drafts, machine_settings, machines
 
 router = Router(tags=["versions and settings"])
 
@@ -89,7 +92,7 @@ class SettingsIn(Schema):
 @router.post("/machines/{name}/deploy", response={200: MachineOut, 400: Error, 404: Error, 409: Error})
 def deploy(request, name: str, payload: BaseIn):
     """Deploy the newest draft (it must validate): executions and the AWS API use it from now on."""
-    return _machine(drafts.draft_deploy(machine=_get_machine(request, name), base_revision=payload.base_revision))
+    return studio.machine(drafts.draft_deploy(machine=get_machine(request, name), base_revision=payload.base_revision))
 
 
 # ─── versions ────────────────────────────────────────────────────────────────────────────────
@@ -98,7 +101,7 @@ def deploy(request, name: str, payload: BaseIn):
 def _version_of(machine: StateMachine, number: int):
     version = machine.versions.select_related("revision").filter(number=number).first()
     if version is None:
-        raise services.ResourceNotFound(f"Version {number} of {machine.name} does not exist")
+        raise errors.ResourceNotFound(f"Version {number} of {machine.name} does not exist")
     return version
 
 
@@ -106,7 +109,7 @@ def _version_of(machine: StateMachine, number: int):
 def version_get(request, name: str, number: int):
     """One published version with its definition and how many executions ran it."""
 
-    version = _version_of(_get_machine(request, name), number)
+    version = _version_of(get_machine(request, name), number)
     return {
         "version": version.number,
         "arn": version.arn,
@@ -121,14 +124,14 @@ def version_get(request, name: str, number: int):
 @router.post("/machines/{name}/versions/{number}/restore", response={200: MachineOut, 404: Error, 409: Error})
 def version_restore(request, name: str, number: int, payload: BaseIn):
     """Copy a version into a new draft revision, which the editor then opens."""
-    machine = _get_machine(request, name)
+    machine = get_machine(request, name)
     drafts.version_restore_as_draft(version=_version_of(machine, number), base_revision=payload.base_revision)
-    return _machine(_get_machine(request, name))
+    return studio.machine(get_machine(request, name))
 
 
 @router.delete("/machines/{name}/versions/{number}", response={204: None, 404: Error, 409: Error})
 def version_delete(request, name: str, number: int):
-    services.state_machine_version_delete(version=_version_of(_get_machine(request, name), number))
+    machines.state_machine_version_delete(version=_version_of(get_machine(request, name), number))
     return Status(204, None)
 
 
@@ -157,19 +160,19 @@ def _aws_routes(machine: StateMachine, routing: list[RouteIO]) -> list[dict]:
 def _alias_of(machine: StateMachine, name: str) -> StateMachineAlias:
     alias = machine.aliases.filter(name=name).first()
     if alias is None:
-        raise services.ResourceNotFound(f"Alias {name} of {machine.name} does not exist")
+        raise errors.ResourceNotFound(f"Alias {name} of {machine.name} does not exist")
     return alias
 
 
 @router.get("/machines/{name}/aliases", response={200: list[AliasOut], 404: Error})
 def aliases_list(request, name: str):
-    return [_alias(a) for a in _get_machine(request, name).aliases.all()]
+    return [_alias(a) for a in get_machine(request, name).aliases.all()]
 
 
 @router.post("/machines/{name}/aliases", response={201: AliasOut, 400: Error, 404: Error, 409: Error})
 def aliases_create(request, name: str, payload: AliasIn):
-    machine = _get_machine(request, name)
-    alias = services.alias_create(
+    machine = get_machine(request, name)
+    alias = machines.alias_create(
         machine=machine, name=payload.name, description=payload.description,
         routing_configuration=_aws_routes(machine, payload.routing),
     )
@@ -178,16 +181,16 @@ def aliases_create(request, name: str, payload: AliasIn):
 
 @router.put("/machines/{name}/aliases/{alias}", response={200: AliasOut, 400: Error, 404: Error})
 def aliases_update(request, name: str, alias: str, payload: AliasUpdateIn):
-    machine = _get_machine(request, name)
+    machine = get_machine(request, name)
     routing = None if payload.routing is None else _aws_routes(machine, payload.routing)
-    return _alias(services.alias_update(
+    return _alias(machines.alias_update(
         alias=_alias_of(machine, alias), description=payload.description, routing_configuration=routing
     ))
 
 
 @router.delete("/machines/{name}/aliases/{alias}", response={204: None, 404: Error})
 def aliases_delete(request, name: str, alias: str):
-    services.alias_delete(alias=_alias_of(_get_machine(request, name), alias))
+    machines.alias_delete(alias=_alias_of(get_machine(request, name), alias))
     return Status(204, None)
 
 
@@ -212,14 +215,14 @@ def _settings(machine: StateMachine) -> dict:
 @router.get("/machines/{name}/settings", response={200: SettingsOut, 404: Error})
 def settings_get(request, name: str):
     """Type, role, logging, tracing, encryption, tags, and the executions running now."""
-    return _settings(_get_machine(request, name))
+    return _settings(get_machine(request, name))
 
 
 @router.put("/machines/{name}/settings", response={200: SettingsOut, 400: Error, 404: Error})
 def settings_update(request, name: str, payload: SettingsIn):
 
     machine = machine_settings.settings_update(
-        machine=_get_machine(request, name), role_arn=payload.role_arn, logging=payload.logging,
+        machine=get_machine(request, name), role_arn=payload.role_arn, logging=payload.logging,
         tracing=payload.tracing, encryption=payload.encryption, tags=payload.tags,
     )
     return _settings(machine)

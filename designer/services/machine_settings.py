@@ -11,8 +11,9 @@ import uuid
 
 from django.db import transaction
 
-from designer import services
+from designer import checks, errors
 from designer.models import StateMachine
+from designer.services import machines
 
 ENCRYPTION_TYPES = ("AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY")
 
@@ -21,26 +22,26 @@ def check_encryption(configuration: dict) -> dict:
     """AWS's rules for EncryptionConfiguration, with its error texts where it has them."""
     kind = configuration.get("type")
     if kind not in ENCRYPTION_TYPES:
-        raise services.ValidationException(f"encryptionConfiguration.type must be one of {', '.join(ENCRYPTION_TYPES)}")
+        raise errors.ValidationException(f"encryptionConfiguration.type must be one of {', '.join(ENCRYPTION_TYPES)}")
     if kind == "AWS_OWNED_KEY":
         return {"type": kind}
     key = str(configuration.get("kmsKeyId") or "").strip()
     if not key:
-        raise services.ValidationException("kmsKeyId is required when type is CUSTOMER_MANAGED_KMS_KEY")
+        raise errors.ValidationException("kmsKeyId is required when type is CUSTOMER_MANAGED_KMS_KEY")
     period = configuration.get("kmsDataKeyReusePeriodSeconds", 300)
     if not isinstance(period, int) or isinstance(period, bool) or not 60 <= period <= 900:
-        raise services.ValidationException("kmsDataKeyReusePeriodSeconds must be between 60 and 900")
+        raise errors.ValidationException("kmsDataKeyReusePeriodSeconds must be between 60 and 900")
     return {"type": kind, "kmsKeyId": key, "kmsDataKeyReusePeriodSeconds": period}
 
 
 def check_tags(tags: dict[str, str]) -> dict[str, str]:
-    if len(tags) > services.MAX_TAGS:
-        raise services.TooManyTags(f"Too many tags: at most {services.MAX_TAGS} per resource")
+    if len(tags) > tags.MAX_TAGS:
+        raise errors.TooManyTags(f"Too many tags: at most {tags.MAX_TAGS} per resource")
     for key, value in tags.items():
         if not key or len(key) > 128 or key.startswith("aws:"):
-            raise services.ValidationException(f"Invalid tag key: '{key}' (1-128 characters, not starting with aws:)")
+            raise errors.ValidationException(f"Invalid tag key: '{key}' (1-128 characters, not starting with aws:)")
         if len(value) > 256:
-            raise services.ValidationException(f"The value of tag '{key}' is longer than 256 characters")
+            raise errors.ValidationException(f"The value of tag '{key}' is longer than 256 characters")
     return dict(tags)
 
 
@@ -53,10 +54,10 @@ def settings_update(
     machine = StateMachine.objects.select_for_update().get(pk=machine.pk)
     before = (machine.role_arn, machine.logging_configuration, machine.tracing_configuration)
     if role_arn is not None:
-        services._check_role_arn(role_arn)
-        machine.role_arn = role_arn or services.default_role_arn()
+        checks.check_role_arn(role_arn)
+        machine.role_arn = role_arn or machines.default_role_arn()
     if logging is not None:
-        machine.logging_configuration = services._check_logging(logging)
+        machine.logging_configuration = checks.check_logging(logging)
     if tracing is not None:
         machine.tracing_configuration = {"enabled": bool(tracing.get("enabled"))}
     if encryption is not None:

@@ -1,6 +1,6 @@
 """REST endpoints for the studio's Map Run page: a Distributed Map run's settings, its counts by
 status (live: children are stored executions), its child executions page by page, and
-UpdateMapRun.  Mounted on the studio API (`designer.api`) by `designer.urls`.
+UpdateMapRun.  Mounted on the studio API by `designer.api`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from typing import Any
 
 from ninja import Router, Schema
 
-from designer import selectors, services
-from designer.api import Error, _get_execution
+from designer import errors, selectors
+from designer.api.lookups import get_execution
+from designer.api.schemas import Error
 from designer.models import Execution
+from designer.selectors import map_runs as map_run_reads
+from designer.services import map_runs as map_run_services
 
 router = Router()
 
@@ -30,19 +33,19 @@ def _iso(moment) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def _summary(run: selectors.MapRunView) -> dict:
+def _summary(run: map_run_reads.MapRunView) -> dict:
     return {"arn": run.arn, "state_name": run.state_name, "status": run.status,
             "start_date": _iso(run.start_date), "stop_date": _iso(run.stop_date)}
 
 
-def _run(request, arn: str) -> selectors.MapRunView:
-    return selectors.map_run_get(owner=request.user, arn=arn)
+def _run(request, arn: str) -> map_run_reads.MapRunView:
+    return map_run_reads.map_run_get(owner=request.user, arn=arn)
 
 
 @router.get("/executions/{execution_id}/map-runs", response={200: list[dict], 404: Error}, tags=["map runs"])
 def map_runs_of_execution(request, execution_id: int):
-    execution = _get_execution(request, execution_id)
-    return [_summary(run) for run in selectors.map_run_list(execution=execution)]
+    execution = get_execution(request, execution_id)
+    return [_summary(run) for run in map_run_reads.map_run_list(execution=execution)]
 
 
 @router.get("/map-run", response={200: dict, 404: Error}, tags=["map runs"])
@@ -83,10 +86,10 @@ def map_run_update(request, payload: MapRunUpdateIn):
     for name in ("max_concurrency", "tolerated_failure_count"):
         value = getattr(payload, name)
         if value is not None and value < 0:
-            raise services.ServiceError(f"{name} must be at least 0")
+            raise errors.ServiceError(f"{name} must be at least 0")
     if payload.tolerated_failure_percentage is not None and not 0 <= payload.tolerated_failure_percentage <= 100:
-        raise services.ServiceError("tolerated_failure_percentage must be between 0 and 100")
-    services.map_run_update(execution=run.execution, arn=run.arn, max_concurrency=payload.max_concurrency,
+        raise errors.ServiceError("tolerated_failure_percentage must be between 0 and 100")
+    map_run_services.map_run_update(execution=run.execution, arn=run.arn, max_concurrency=payload.max_concurrency,
                             tolerated_failure_count=payload.tolerated_failure_count,
                             tolerated_failure_percentage=payload.tolerated_failure_percentage)
     return map_run_detail(request, payload.arn)

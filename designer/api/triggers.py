@@ -1,5 +1,5 @@
 """The studio REST API for a machine's Triggers tab: its schedules, rules and webhooks, and every
-fire, matched event and webhook call with its result. Mounted on the studio API by `install`.
+fire, matched event and webhook call with its result. Mounted on the studio API (`designer.api`) by `install`.
 Writes go through `designer.triggers` services; errors are `{"detail": "…"}` with a 4xx status.
 """
 
@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from designer import selectors, services
+from designer import errors, selectors
 from designer.models import Rule, Schedule, StateMachine, TriggerFire, Webhook
+from designer.services import machines
 from designer.triggers import arns as trigger_arns
 from designer.triggers import events, expressions, schedules, webhooks
 from designer.triggers.describe import describe
@@ -79,7 +80,7 @@ def install(api) -> None:
 def _machine(request, name: str) -> StateMachine:
     try:
         return selectors.state_machine_by_name(owner=request.user, name=name)
-    except services.ServiceError as exc:
+    except errors.ServiceError as exc:
         raise NotFound(exc.message) from None
 
 
@@ -186,7 +187,7 @@ def preview(request, payload: PreviewIn):
 
 
 def _schedule_fields(machine: StateMachine, payload: ScheduleIn) -> dict:
-    target = {"Arn": machine.arn, "RoleArn": machine.role_arn or services.default_role_arn()}
+    target = {"Arn": machine.arn, "RoleArn": machine.role_arn or machines.default_role_arn()}
     text = _input_text(payload.input)
     if text is not None:
         target["Input"] = text
@@ -254,7 +255,7 @@ def _put_rule(request, machine: StateMachine, payload: RuleIn) -> Rule:
                            event_pattern=pattern or None, schedule_expression=payload.schedule_expression or None,
                            state=payload.state, description=payload.description)
     target = {"Id": f"statecraft-{machine.name}", "Arn": machine.arn,
-              "RoleArn": machine.role_arn or services.default_role_arn()}
+              "RoleArn": machine.role_arn or machines.default_role_arn()}
     text = _input_text(payload.input)
     if text is not None:
         target["Input"] = text

@@ -14,10 +14,9 @@ import uuid
 from django.db import transaction
 from django.db.models import Max
 
-from designer import services
+from designer import checks, errors
 from designer.models import StateMachine, StateMachineRevision, StateMachineVersion
-
-RevisionConflict = services._error("RevisionConflict", 409)
+from engine import validation as engine_validation
 
 
 def latest_revision(machine: StateMachine) -> StateMachineRevision | None:
@@ -26,7 +25,7 @@ def latest_revision(machine: StateMachine) -> StateMachineRevision | None:
 
 
 def _errors(definition: str) -> list:
-    return [d for d in services.definition_diagnostics(definition) if getattr(d, "severity", "ERROR") == "ERROR"]
+    return [d for d in checks.definition_diagnostics(definition) if getattr(d, "severity", "ERROR") == "ERROR"]
 
 
 def _next_number(machine: StateMachine) -> int:
@@ -36,7 +35,7 @@ def _next_number(machine: StateMachine) -> int:
 def _check_base(machine: StateMachine, latest: StateMachineRevision | None, base_revision: int | None) -> None:
     if base_revision is None or latest is None or latest.number == base_revision:
         return
-    raise RevisionConflict(
+    raise errors.RevisionConflict(
         f"Revision {latest.number} of {machine.name} was saved after revision {base_revision}, "
         "which this change was made on; reload it, or compare and overwrite.",
         latest_revision=latest.number,
@@ -89,10 +88,10 @@ def draft_deploy(*, machine: StateMachine, base_revision: int | None = None) -> 
     latest = latest_revision(machine)
     _check_base(machine, latest, base_revision)
     if latest is None or not latest.draft:
-        raise services.ValidationException(f"{machine.name} has no draft to deploy (revision {machine.revision} runs)")
-    errors = _errors(latest.definition)
-    if errors:
-        raise services.InvalidDefinition(services.format_invalid_definition(errors), diagnostics=errors)
+        raise errors.ValidationException(f"{machine.name} has no draft to deploy (revision {machine.revision} runs)")
+    problems = _errors(latest.definition)
+    if problems:
+        raise errors.InvalidDefinition(engine_validation.format_invalid_definition(problems), diagnostics=problems)
     _deploy(machine, latest)
     return machine
 

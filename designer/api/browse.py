@@ -1,8 +1,8 @@
 """REST endpoints for the studio's account-wide pages: all executions (filters, paging, bulk
 stop and redrive), activities (workers polling, tasks waiting), a machine's metrics, access keys.
 
-Mounted on the studio API (`designer.api`) by `designer.urls`. Writes go through
-`designer.services`, reads through `designer.selectors` and `designer.metrics`.
+Mounted on the studio API by `designer.api`. Writes go through
+`designer.services`, reads through `designer.selectors` and `designer.selectors.metrics`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from designer import metrics, services
-from designer.api import Error, ExecutionOut, _execution, _get_machine
+from designer import errors
+from designer.api.lookups import get_machine
+from designer.api.schemas import Error, ExecutionOut
 from designer.models import AccessKey, Activity, Execution, ExecutionStatus, TaskTokenStatus
+from designer.presenters import studio
+from designer.selectors import metrics
+from designer.services import access_keys, activities, executions
 
 router = Router()
 
@@ -92,7 +96,7 @@ def _day(value: str, name: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         message = f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 time, not {value!r}"
-        raise services.ValidationException(message) from None
+        raise errors.ValidationException(message) from None
     return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
@@ -104,15 +108,15 @@ def executions_all(
     """Executions of every machine, newest first: by status, machine (and version), start date
     range (`until` is inclusive of that whole day when it is a date), name or input text."""
     if status and status not in ExecutionStatus.values:
-        raise services.ValidationException(f"status must be one of {', '.join(ExecutionStatus.values)}, not {status!r}")
+        raise errors.ValidationException(f"status must be one of {', '.join(ExecutionStatus.values)}, not {status!r}")
     if page_size not in PAGE_SIZES:
-        raise services.ValidationException(f"page_size must be one of {', '.join(map(str, PAGE_SIZES))}")
+        raise errors.ValidationException(f"page_size must be one of {', '.join(map(str, PAGE_SIZES))}")
     page = max(1, page)
     queryset = Execution.objects.filter(owner=request.user).select_related("state_machine", "revision")
     if status:
         queryset = queryset.filter(status=status)
     if machine:
-        queryset = queryset.filter(state_machine=_get_machine(request, machine))
+        queryset = queryset.filter(state_machine=get_machine(request, machine))
         if version is not None:
             queryset = queryset.filter(version__number=version)
     start, end = _day(since, "since"), _day(until, "until")
@@ -124,7 +128,7 @@ def executions_all(
         queryset = queryset.filter(Q(name__icontains=search) | Q(input__icontains=search))
     total = queryset.count()
     rows = queryset.order_by("-start_date", "-id")[(page - 1) * page_size : page * page_size]
-    return {"items": [_execution(e) for e in rows], "total": total, "page": page, "page_size": page_size}
+    return {"items": [studio.execution(e) for e in rows], "total": total, "page": page, "page_size": page_size}
 
 
 def _bulk(request, ids: list[int], action) -> dict:
@@ -133,7 +137,7 @@ def _bulk(request, ids: list[int], action) -> dict:
         try:
             action(execution)
             done.append(execution.pk)
-        except services.ServiceError as exc:
+        except errors.ServiceError as exc:
             failed.append({"id": execution.pk, "detail": exc.message})
     found = set(done) | {f["id"] for f in failed}
     failed += [{"id": i, "detail": f"Execution {i} does not exist"} for i in ids[:500] if i not in found]
@@ -146,8 +150,8 @@ def executions_bulk_stop(request, payload: BulkIn):
 
     def stop(execution: Execution) -> None:
         if execution.status != ExecutionStatus.RUNNING:
-            raise services.ValidationException(f"{execution.name} is {execution.status}, not RUNNING")
-        services.execution_stop(execution=execution, error="Stopped", cause="Stopped from the studio (bulk)")
+            raise errors.ValidationException(f"{execution.name} is {execution.status}, not RUNNING")
+        executions.execution_stop(execution=execution, error="Stopped", cause="Stopped from the studio (bulk)")
 
     return _bulk(request, payload.ids, stop)
 
@@ -155,7 +159,7 @@ def executions_bulk_stop(request, payload: BulkIn):
 @router.post("/bulk/executions/redrive", response=BulkOut, tags=["executions"])
 def executions_bulk_redrive(request, payload: BulkIn):
     """Redrive each execution that can be; the others come back with the reason."""
-    return _bulk(request, payload.ids, lambda execution: services.execution_redrive(execution=execution))
+    return _bulk(request, payload.ids, lambda execution: executions.execution_redrive(execution=execution))
 
 
 # ─── activities ──────────────────────────────────────────────────────────────────────────────
@@ -186,7 +190,7 @@ def _activity(activity: Activity) -> dict:
 def _get_activity(request, name: str) -> Activity:
     activity = Activity.objects.filter(owner=request.user, name=name).first()
     if activity is None:
-        raise services.ActivityDoesNotExist(f"Activity Does Not Exist: '{name}'")
+        raise errors.ActivityDoesNotExist(f"Activity Does Not Exist: '{name}'")
     return activity
 
 
@@ -198,7 +202,7 @@ def activities_list(request):
 
 @router.post("/activities", response={201: ActivityOut, 400: Error}, tags=["activities"])
 def activities_create(request, payload: ActivityIn):
-    activity = services.activity_create(
+    activity = activities.activity_create(
         owner=request.user, region=settings.STATECRAFT_DEFAULT_REGION, name=payload.name.strip()
     )
     return Status(201, _activity(activity))
@@ -206,7 +210,7 @@ def activities_create(request, payload: ActivityIn):
 
 @router.delete("/activities/{name}", response={204: None, 404: Error}, tags=["activities"])
 def activities_delete(request, name: str):
-    services.activity_delete(activity=_get_activity(request, name))
+    activities.activity_delete(activity=_get_activity(request, name))
     return Status(204, None)
 
 
@@ -217,8 +221,8 @@ def activities_delete(request, name: str):
 def machine_metrics(request, name: str, hours: int = 24):
     """Executions per status over time, duration p50/p95, slowest states, frequent failures."""
     if not 1 <= hours <= 24 * 30:
-        raise services.ValidationException("hours must be between 1 and 720")
-    return metrics.machine_metrics(machine=_get_machine(request, name), hours=hours)
+        raise errors.ValidationException("hours must be between 1 and 720")
+    return metrics.machine_metrics(machine=get_machine(request, name), hours=hours)
 
 
 # ─── access keys ─────────────────────────────────────────────────────────────────────────────
@@ -237,7 +241,7 @@ def access_keys_list(request):
 @router.post("/access-keys", response={201: AccessKeyCreated}, tags=["access keys"])
 def access_keys_create(request):
     """A new key; the answer carries its secret, the only time it is shown."""
-    key = services.access_key_create(user=request.user)
+    key = access_keys.access_key_create(user=request.user)
     return Status(201, {**_key(key), "secret": key.secret})
 
 
@@ -246,5 +250,5 @@ def access_keys_revoke(request, access_key_id: str):
     """Revoke a key: requests signed with it are refused from now on."""
     deleted, _ = AccessKey.objects.filter(user=request.user, access_key_id=access_key_id).delete()
     if not deleted:
-        raise services.ResourceNotFound(f"Access key {access_key_id} does not exist")
+        raise errors.ResourceNotFound(f"Access key {access_key_id} does not exist")
     return Status(204, None)

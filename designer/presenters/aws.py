@@ -1,12 +1,21 @@
-"""Rows → AWS response members. Dates are returned as datetimes; the view encodes them as epoch
+"""Rows → AWS response members. Dates are returned as datetimes; the AWS view encodes them as epoch
 seconds, the JSON 1.0 protocol's timestamp format."""
 
 from __future__ import annotations
 
 import json
 
-from designer import services
-from designer.models import Activity, Execution, HistoryEvent, StateMachine, StateMachineAlias, StateMachineVersion
+from designer.models import (
+    Activity,
+    Execution,
+    ExecutionStatus,
+    HistoryEvent,
+    StateMachine,
+    StateMachineAlias,
+    StateMachineVersion,
+)
+from designer.presenters import history
+from designer.selectors import redrive_status
 from engine.validation import jsonata_checks
 
 
@@ -140,8 +149,8 @@ def execution(execution: Execution) -> dict:
     }
     if execution.stop_date:
         body["stopDate"] = execution.stop_date
-    body.update(services.outcome_members(output=execution.output, error=execution.error, cause=execution.cause,
-                                         status=execution.status))
+    body.update(outcome_members(output=execution.output, error=execution.error, cause=execution.cause,
+                                status=execution.status))
     if execution.trace_header:
         body["traceHeader"] = execution.trace_header
     if execution.state_machine_version_arn:
@@ -150,7 +159,7 @@ def execution(execution: Execution) -> dict:
         body["stateMachineAliasArn"] = execution.state_machine_alias_arn
     if execution.redrive_date:
         body["redriveDate"] = execution.redrive_date
-    status, reason = services.redrive_status(execution)
+    status, reason = redrive_status(execution)
     body["redriveStatus"] = status
     if reason:
         body["redriveStatusReason"] = reason
@@ -158,21 +167,30 @@ def execution(execution: Execution) -> dict:
     return body
 
 
-_DATA_FIELDS = ("input", "output")
+def outcome_members(*, output: str | None, error: str | None, cause: str | None, status: str | None = None,
+                    sync: bool = False) -> dict:
+    """An execution's output (with outputDetails), error and cause as AWS response members.
+
+    AWS (recorded): DescribeExecution has output and outputDetails only once SUCCEEDED, and error
+    and cause only for FAILED and ABORTED (a TIMED_OUT execution has neither, though its history
+    does); StartSyncExecution always has outputDetails, a failed run's too.
+    """
+    members: dict = {}
+    if output is not None and status in (None, ExecutionStatus.SUCCEEDED):
+        members["output"] = output
+    if "output" in members or sync:
+        members["outputDetails"] = {"included": True}
+    if status in (None, ExecutionStatus.FAILED, ExecutionStatus.ABORTED):
+        if error is not None:
+            members["error"] = error
+        if cause is not None:
+            members["cause"] = cause
+    return members
 
 
 def history_event(event: HistoryEvent, *, include_data: bool = True) -> dict:
-    body = {
-        "timestamp": event.timestamp,
-        "type": event.type,
-        "id": event.event_id,
-        "previousEventId": event.previous_event_id,
-    }
-    for key, details in event.details.items():
-        if not include_data and isinstance(details, dict):
-            details = {k: v for k, v in details.items() if k not in _DATA_FIELDS}
-        body[key] = details
-    return body
+    """GetExecutionHistory's event (see `designer.presenters.history`)."""
+    return history.history_event(event, include_data=include_data)
 
 
 # ─── variableReferences ──────────────────────────────────────────────────────────────────────
