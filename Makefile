@@ -1,6 +1,7 @@
 # Statecraft's two commands:
 #   make run   set everything up, then serve the studio on http://$(HOST):$(PORT)/
-#   make test  set everything up, then ruff, tsc, vitest and pytest (engine, designer, e2e in chromium)
+#   make test  set everything up, then ruff, import contracts, tsc, vitest and pytest (architecture,
+#              engine, designer, e2e in chromium)
 # Each setup step runs only when its inputs changed: the venv when requirements.txt changed,
 # `npm ci` when package.json or package-lock.json changed, `vite build` when the front end's
 # files changed (by content hash). Migrations, the admin user and the examples are idempotent.
@@ -38,9 +39,10 @@ run: setup check-port
 test: setup chromium
 	@failed=""; \
 	echo "--- ruff"; $(VENV)/bin/ruff check . || failed="$$failed ruff"; \
+	echo "--- import contracts"; $(VENV)/bin/lint-imports || failed="$$failed lint-imports"; \
 	echo "--- tsc"; (cd $(FRONTEND) && npm run --silent typecheck) || failed="$$failed tsc"; \
 	echo "--- vitest"; (cd $(FRONTEND) && npm test -- --passWithNoTests) || failed="$$failed vitest"; \
-	echo "--- pytest"; rc=0; $(PY) -m pytest tests/engine tests/designer tests/e2e $(PYTEST_ARGS) || rc=$$?; \
+	echo "--- pytest"; rc=0; $(PY) -m pytest tests/test_architecture.py tests/engine tests/designer tests/e2e $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected"; elif [ $$rc -ne 0 ]; then failed="$$failed pytest"; fi; \
 	if [ -n "$$failed" ]; then echo "make test: failed:$$failed" >&2; exit 1; fi
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import types
 
 import pytest
 from botocore.exceptions import ClientError
 
 from designer.models import Execution, ExecutionStatus, TaskToken
+from designer.services import runtime_hooks
 from designer.services.history import history_append
 from tests.designer.conftest import definition_text
 
@@ -325,13 +327,9 @@ def test_start_execution_errors(sfn, machine):
 
 
 def test_start_execution_calls_the_runtime_hook_after_commit(sfn, machine, monkeypatch):
-    import sys
-    import types
-
     seen = []
-    runtime = types.ModuleType("designer.runtime")
-    runtime.dispatch = lambda execution: seen.append(execution.arn)
-    monkeypatch.setitem(sys.modules, "designer.runtime", runtime)
+    runtime = types.SimpleNamespace(dispatch=lambda execution: seen.append(execution.arn))
+    monkeypatch.setattr(runtime_hooks, "_runtime", runtime)
     started = sfn.start_execution(stateMachineArn=machine, name="hooked")
     assert seen == [started["executionArn"]]
 
@@ -435,12 +433,9 @@ def test_redrive_execution(sfn, machine):
 
 def test_start_sync_execution_runs_express_machines(sfn, role_arn, machine, monkeypatch):
     """The service's own fallback (engine.run); the runtime's run_sync is tested with its server."""
-    import sys
-    import types
-
-    # Keep the in-process runtime from starting inside the test process: it would run every
-    # execution later tests expect to stay RUNNING.
-    monkeypatch.setitem(sys.modules, "designer.runtime", types.ModuleType("designer.runtime"))
+    # No runtime registered: the in-process runtime must not start inside the test process (it
+    # would run every execution later tests expect to stay RUNNING).
+    monkeypatch.setattr(runtime_hooks, "_runtime", None)
     express = sfn.create_state_machine(name="fast", definition=definition_text(), roleArn=role_arn, type="EXPRESS")[
         "stateMachineArn"
     ]
@@ -483,12 +478,9 @@ def test_map_run_operations_answer_without_a_500(sfn, machine):
 
 
 def test_runtime_hooks_contract(sfn, machine, role_arn, monkeypatch):
-    """What designer.runtime receives: dispatch, cancel, task_token_completed, run_sync."""
-    import sys
-    import types
-
+    """What the registered runtime receives: dispatch, cancel, task_token_completed, run_sync."""
     calls = []
-    runtime = types.ModuleType("designer.runtime")
+    runtime = types.SimpleNamespace()
     runtime.dispatch = lambda execution: calls.append(("dispatch", execution.name, execution.status))
     runtime.cancel = lambda execution: calls.append(("cancel", execution.name, execution.status))
     runtime.task_token_completed = lambda task: calls.append(("task", task.token, task.status))
@@ -499,7 +491,7 @@ def test_runtime_hooks_contract(sfn, machine, role_arn, monkeypatch):
         "status": "SUCCEEDED",
         "output": request["input"],
     }
-    monkeypatch.setitem(sys.modules, "designer.runtime", runtime)
+    monkeypatch.setattr(runtime_hooks, "_runtime", runtime)
 
     arn = sfn.start_execution(stateMachineArn=machine, name="h")["executionArn"]
     row = Execution.objects.get(arn=arn)

@@ -33,7 +33,7 @@ from designer.examples import functions
 from designer.models import Execution, ExecutionStatus
 from designer.presenters import live as live_messages
 from designer.presenters.history import event_json
-from designer.services import machines
+from designer.services import executions, machines
 from designer.services.history import history_append
 from engine.ports import VirtualClock
 
@@ -361,17 +361,9 @@ async def test_the_machine_stream_announces_new_executions_and_status_changes_to
     cookie = await database_sync_to_async(_cookie)(alice)
     communicator = await _connect(f"/ws/machines/{machine.name}/executions/", cookie)
 
-    second = await database_sync_to_async(
-        lambda: Execution.objects.create(
-            owner=alice,
-            state_machine=machine,
-            name="run-2",
-            arn=f"{execution.arn}-2",
-            input='{"n": 2}',
-            start_date=timezone.now(),
-            definition=machine.definition,
-        )
-    )()
+    second, _ = await database_sync_to_async(executions.execution_start)(
+        state_machine=machine, input='{"n": 2}', name="run-2", owner=alice
+    )
 
     async def next_about(execution_id):
         while True:  # the first execution's own announcement may still be on its way
