@@ -14,6 +14,7 @@ from django.db import transaction
 from designer import checks, errors
 from designer.models import StateMachine
 from designer.services import machines
+from designer.services.tags import MAX_TAGS
 
 ENCRYPTION_TYPES = ("AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY")
 
@@ -35,8 +36,8 @@ def check_encryption(configuration: dict) -> dict:
 
 
 def check_tags(tags: dict[str, str]) -> dict[str, str]:
-    if len(tags) > tags.MAX_TAGS:
-        raise errors.TooManyTags(f"Too many tags: at most {tags.MAX_TAGS} per resource")
+    if len(tags) > MAX_TAGS:
+        raise errors.TooManyTags(f"Too many tags: at most {MAX_TAGS} per resource")
     for key, value in tags.items():
         if not key or len(key) > 128 or key.startswith("aws:"):
             raise errors.ValidationException(f"Invalid tag key: '{key}' (1-128 characters, not starting with aws:)")
