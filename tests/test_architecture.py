@@ -2,7 +2,7 @@
 
 Import cycles are found over every import of a project module, including imports inside
 functions and `importlib.import_module("…")` with a literal name: a lazy import hides a cycle,
-it does not remove it. The layer rules themselves are import-linter contracts (`.importlinter`,
+it does not remove it. The layer rules themselves are import-linter contracts (`[tool.importlinter]` in pyproject.toml,
 run by `lint-imports` in `make test`).
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# The packages whose modules are guarded.
+# The packages whose modules are guarded here (tests/engine/test_architecture.py guards engine/).
 PACKAGES = ("designer",)
 MAX_LINES = 400
 SKIPPED_DIRS = {"migrations", "frontend", "node_modules", "__pycache__"}
