@@ -33,7 +33,7 @@ def main() -> None:
             server.setup()
             raw = Path(workdir) / "spy.txt"
             spy = subprocess.Popen([str(SPY), "record", "-p", str(server.process.pid), "-f", "raw", "-o", str(raw),
-                                    "-r", "200", "--nonblocking", "-t"])
+                                    "-r", "100", "--nonblocking", "-t"])
             time.sleep(1)
             bench = Bench(server, "profile", lambda: [server.process.pid])
             bench.transitions(100, 20)
