@@ -12,7 +12,7 @@ STATECRAFT_RUNTIME=off; Redis carries the wake-ups when it answers), it prints:
 - memory per open waiting execution: the RSS of the processes that run executions, before and
   once W executions wait on a Wait state (TimestampPath), divided by W;
 - timer lateness p50/p99/max with those W executions waiting: WaitStateExited time minus the
-  due time (due times spread over a few seconds, starting well after the last start).
+  due time (200 fall due per second by default, `--due-spread`; the first well after the last start).
 
 Each configuration gets its own database (a temporary SQLite file, a randomly named PostgreSQL
 database, a random Redis db). Run: .venv/bin/python bench/durable.py [--only sqlite|pg1|pg2]
@@ -171,13 +171,14 @@ class Bench:
         self.say(f"StartSyncExecution, 3-state Express ({count} calls): p50 {statistics.median(latencies):.1f} ms, "
                  f"p99 {pct(latencies, 0.99):.1f} ms")
 
-    def waiting(self, count: int, start_rate_guess: float) -> None:
+    def waiting(self, count: int, start_rate_guess: float, spread: float) -> None:
         """`count` executions wait on timers due after the last start; memory, then lateness."""
         arn = create_machine(self.sfn, "timers", TIMER)
         time.sleep(2)
         before = rss_mb(self.runner_pids())
         # Due times fall after the last start: each chunk of starts gets due times beyond the end
-        # the start rate so far predicts (and never earlier than the chunk before), 5 s apart at most.
+        # the start rate so far predicts (and never earlier than the chunk before), spread over
+        # `spread` seconds (so many fall due per second: resuming is work too).
         began = time.perf_counter()
         rate = start_rate_guess
         base = datetime.now(UTC) + timedelta(seconds=count / rate + 10)
@@ -187,8 +188,8 @@ class Bench:
             n = min(chunk, count - offset)
             if offset:
                 rate = offset / (time.perf_counter() - began)
-                base = max(base, datetime.now(UTC) + timedelta(seconds=(count - offset) / rate * 1.2 + 5))
-            mine = [base + timedelta(seconds=5 * (offset + k) / count) for k in range(n)]
+                base = max(base, datetime.now(UTC) + timedelta(seconds=(count - offset) / rate * 1.5 + 10))
+            mine = [base + timedelta(seconds=spread * (offset + k) / count) for k in range(n)]
             dues += mine
             self.start_many(arn, [json.dumps({"due": d.isoformat().replace("+00:00", "Z")}) for d in mine])
         started = time.perf_counter() - began
@@ -223,18 +224,21 @@ class Bench:
         if not late:
             self.say("timer lateness: no Wait state exited")
             return
-        self.say(f"timer lateness with {count} waiting ({len(late)} exited{'' if done else ', NOT ALL FINISHED'}): "
+        self.say(f"timer lateness with {count} waiting, due over {spread:.0f} s ({len(late)} exited"
+                 f"{'' if done else ', NOT ALL FINISHED'}): "
                  f"p50 {statistics.median(late) * 1000:.0f} ms, p99 {pct(late, 0.99) * 1000:.0f} ms, "
                  f"max {max(late) * 1000:.0f} ms")
 
 
 def run(label: str, server: RuntimeServer, runner_pids, args, *, sync: bool) -> None:
     bench = Bench(server, label, runner_pids)
-    bench.transitions(args.executions, args.states)
-    bench.starts(args.starts)
-    if sync:
+    if "transitions" not in args.skip:
+        bench.transitions(args.executions, args.states)
+    if "starts" not in args.skip:
+        bench.starts(args.starts)
+    if sync and "sync" not in args.skip:
         bench.sync(args.starts)
-    bench.waiting(args.waiting, args.start_rate)
+    bench.waiting(args.waiting, args.start_rate, args.due_spread or max(5.0, args.waiting / 200))
 
 
 def with_workers(url: str, workers: int, args, workdir: Path) -> None:
@@ -266,6 +270,9 @@ def main() -> None:
     parser.add_argument("--waiting", type=int, default=10000)
     parser.add_argument("--start-rate", type=float, default=100.0,
                         help="StartExecution/s expected from 8 threads (sets how far ahead timers fall due)")
+    parser.add_argument("--due-spread", type=float, default=None,
+                        help="seconds over which the timers fall due (default: 200 per second, at least 5 s)")
+    parser.add_argument("--skip", action="append", default=[], choices=("transitions", "starts", "sync"))
     args = parser.parse_args()
     only = set(args.only or ("sqlite", "pg1", "pg2"))
     t0 = time.perf_counter()

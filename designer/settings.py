@@ -92,11 +92,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'statecraft.sqlite3'}",
-        # Connections stay open between requests: opening one (PostgreSQL's handshake, SQLite's
-        # pragmas) cost more than the whole StartExecution otherwise (bench/durable.py). Sync views
-        # run on ASGI's one sync thread, so this keeps one connection, not one per request.
-        conn_max_age=int(os.environ.get("STATECRAFT_CONN_MAX_AGE", "300")),
-        conn_health_checks=True,
+        # Not persistent: Django's ASGI handler runs each request's sync code in a new thread, so
+        # a kept connection would outlive its thread and leak (PostgreSQL runs out of slots). The
+        # runtime's and workers' database threads live long and keep theirs anyway.
+        conn_max_age=int(os.environ.get("STATECRAFT_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

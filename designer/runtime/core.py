@@ -319,20 +319,27 @@ class Runtime:
                     due = await self.db(store.claim_due, self.owner, self.lease_seconds, TIMER_HORIZON, room)
                 except Exception:
                     logger.exception("claiming due timers failed; retrying")
+            records = {}
+            if due:
+                try:  # read them now, in two queries, rather than one by one when each is due
+                    records = await self.db(store.load_many, [execution_id for execution_id, _ in due])
+                except Exception:
+                    logger.exception("loading due executions failed; each loads itself")
             now = timezone.now()
             for execution_id, when in due:
                 delay = (when - now).total_seconds()
+                record = records.get(execution_id)
                 if delay <= 0:
-                    self._spawn(execution_id)
+                    self._spawn(execution_id, record)
                 else:
                     self.timers_pending += 1
-                    self.loop.call_later(delay, self._start_due, execution_id)
+                    self.loop.call_later(delay, self._start_due, execution_id, record)
             await asyncio.sleep(0 if due and len(due) >= room else TIMER_POLL)
 
-    def _start_due(self, execution_id: int) -> None:
+    def _start_due(self, execution_id: int, record: store.ExecutionRecord | None) -> None:
         self.timers_pending -= 1
         if not self._stopping:
-            self._spawn(execution_id)
+            self._spawn(execution_id, record)
 
     async def _renewer(self) -> None:
         while True:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from designer import live, status_hooks
@@ -196,16 +196,20 @@ def record_of(row: Execution) -> ExecutionRecord | None:
 
 
 def load(execution_id: int) -> ExecutionRecord | None:
-    row = Execution.objects.select_related("state_machine").filter(pk=execution_id).first()
-    if row is None:
-        return None
-    last = row.events.order_by("-event_id").values_list("event_id", flat=True).first() or 0
-    return ExecutionRecord(
+    return load_many([execution_id]).get(execution_id)
+
+
+def load_many(ids: list[int]) -> dict[int, ExecutionRecord]:
+    """The records of several executions in two queries (the timer loop resumes them in batches)."""
+    rows = list(Execution.objects.select_related("state_machine").filter(pk__in=ids))
+    last = dict(HistoryEvent.objects.filter(execution_id__in=[r.pk for r in rows]).values("execution_id")
+                .annotate(last=Max("event_id")).values_list("execution_id", "last"))
+    return {row.pk: ExecutionRecord(
         id=row.pk, type=row.type, name=row.name, arn=row.arn, definition=row.definition, input=row.input,
         role_arn=row.role_arn, region=row.state_machine.region, machine_name=row.state_machine.name,
         owner_id=row.owner_id, checkpoint=row.checkpoint, redrive_count=row.redrive_count,
-        last_event_id=last, start_date=row.start_date,
-    )
+        last_event_id=last.get(row.pk) or 0, start_date=row.start_date,
+    ) for row in rows}
 
 
 def save_step(execution_id: int, owner: str, events: list[dict], checkpoint: dict, lease_seconds: float) -> bool:
