@@ -183,3 +183,31 @@ def test_unreadable_pagination_tokens_are_refused_with_aws_text(sfn):
                          (sfn.list_state_machine_versions, {"stateMachineArn": machine}),
                          (sfn.list_activities, {})):
         assert error_of(call, nextToken="not-a-token", **kwargs) == ("InvalidToken", "Invalid Token: 'Invalid token'")
+
+
+def test_list_executions_of_a_version_or_alias_names_them(sfn):
+    """AWS: an execution started through an alias is associated with the alias and its version,
+    one started through a version with that version only; the listings say so."""
+    machine = sfn.create_state_machine(name="listed", roleArn=ROLE, publish=True, definition=json.dumps(
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": True}}}))["stateMachineArn"]
+    version = f"{machine}:1"
+    alias = sfn.create_state_machine_alias(name="prod", routingConfiguration=[
+        {"stateMachineVersionArn": version, "weight": 100}])["stateMachineAliasArn"]
+    through_alias = sfn.start_execution(stateMachineArn=alias, name="via-alias")["executionArn"]
+    through_version = sfn.start_execution(stateMachineArn=version, name="via-version")["executionArn"]
+    sfn.start_execution(stateMachineArn=machine, name="plain")
+
+    def listed(arn):
+        return {e["name"]: e for e in sfn.list_executions(stateMachineArn=arn)["executions"]}
+
+    everything = listed(machine)
+    assert set(everything) == {"via-alias", "via-version", "plain"}
+    assert (everything["via-alias"]["stateMachineAliasArn"], everything["via-alias"]["stateMachineVersionArn"]) == (
+        alias, version)
+    assert everything["via-version"]["stateMachineVersionArn"] == version
+    assert "stateMachineAliasArn" not in everything["via-version"]
+    assert not {"stateMachineAliasArn", "stateMachineVersionArn"} & set(everything["plain"])
+    assert all(e["stateMachineArn"] == machine for e in everything.values())
+    assert set(listed(version)) == {"via-alias", "via-version"}
+    assert set(listed(alias)) == {"via-alias"}
+    assert listed(alias)["via-alias"]["executionArn"] == through_alias != through_version
