@@ -23,4 +23,5 @@ urlpatterns = [
     path("", aws_views.root, name="aws-api"),  # AWS JSON API on signed POSTs, else the studio
     path("", views.studio, name="studio"),
     re_path(r"^machines/.*$", views.studio, name="studio-machines"),
+    re_path(r"^(?:executions|activities|access-keys)/$", views.studio, name="studio-pages"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import Router, Status
 
-from designer import errors, selectors
+from designer import checks, errors, selectors
 from designer.api.lookups import definition_text, get_machine
 from designer.api.schemas import (
     Error,
@@ -32,6 +32,15 @@ def machines_list(request, search: str = ""):
 
 @router.post("/machines", response={201: MachineOut, 400: Error, 409: Error})
 def machines_create(request, payload: MachineCreateIn):
+    """Create; with allow_draft, a definition that does not validate yet becomes the new machine's draft."""
+    text = definition_text(payload.definition)
+    if payload.allow_draft and drafts.has_errors(text):
+        checks.check_name(payload.name)
+        machine = drafts.machine_create_as_draft(
+            owner=request.user, region=settings.STATECRAFT_DEFAULT_REGION, name=payload.name, definition=text,
+            type=payload.type, layout=payload.layout,
+        )
+        return Status(201, studio.machine(machine))
     machine, _ = machines.state_machine_create(
         owner=request.user,
         region=settings.STATECRAFT_DEFAULT_REGION,

@@ -41,6 +41,8 @@ class MachineCreateIn(Schema):
     definition: Any  # an object, or JSON text stored exactly as given
     type: str = "STANDARD"
     layout: dict | None = None
+    # The studio's Save: keep a definition that does not validate as a draft instead of a 400.
+    allow_draft: bool = False
 
 
 class MachineUpdateIn(Schema):

@@ -9,6 +9,7 @@ top of (`base_revision`); when someone else has saved since, it is refused with 
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from django.db.models import Max
 
 from designer import checks, errors
 from designer.models import StateMachine, StateMachineRevision, StateMachineVersion
+from designer.services import machines
 from engine import validation as engine_validation
 
 
@@ -79,6 +81,36 @@ def definition_save(
     if valid:
         _deploy(machine, revision)
     return machine, revision
+
+
+# What a machine created from a draft runs until its first deploy: a clear failure, not a guess.
+NOT_DEPLOYED = {
+    "Comment": "Nothing deployed yet: the studio saved this machine as a draft that does not validate.",
+    "StartAt": "NotDeployed",
+    "States": {"NotDeployed": {"Type": "Fail", "Error": "Statecraft.NotDeployed",
+                               "Cause": "This state machine has only a draft so far; deploy it from the studio."}},
+}
+
+
+def has_errors(definition: str) -> bool:
+    return bool(_errors(definition))
+
+
+@transaction.atomic
+def machine_create_as_draft(
+    *, owner, region: str, name: str, definition: str, type: str, layout: dict | None = None
+) -> StateMachine:
+    """The studio's first Save of a definition that does not validate yet: the machine is created
+    with a placeholder that fails with Statecraft.NotDeployed, and the drawing is its draft."""
+    machine, _ = machines.state_machine_create(
+        owner=owner, region=region, name=name, type=type, definition=json.dumps(NOT_DEPLOYED, indent=2),
+        layout={}, message="Created (nothing deployed yet)",
+    )
+    StateMachineRevision.objects.create(
+        machine=machine, number=2, definition=definition, role_arn=machine.role_arn, layout=layout or {},
+        message="Draft: does not validate yet", draft=True,
+    )
+    return machine
 
 
 @transaction.atomic

@@ -202,3 +202,13 @@ def test_access_keys_show_the_secret_once_and_revoke(client, live_server, user):
     with pytest.raises(ClientError) as refused:
         sfn.list_state_machines()
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 403)
+
+
+def test_a_new_machine_saved_before_it_validates_is_a_draft_over_a_clear_placeholder(client):
+    body = {"name": "fresh", "definition": UNCONNECTED, "allow_draft": True}
+    status, body = call(client, "post", "/api/machines", body)
+    assert status == 201, body
+    assert body["draft"] is True and body["definition"] == UNCONNECTED and body["diagnostics"]
+    status, execution = call(client, "post", "/api/machines/fresh/executions", {"input": {}})
+    assert "Statecraft.NotDeployed" in Execution.objects.get(pk=execution["id"]).definition
+    assert call(client, "post", "/api/machines", {"name": "strict", "definition": UNCONNECTED})[0] == 400

@@ -4,6 +4,7 @@ import { routes } from "./routes";
 import { Link, matchRoute, useLocation } from "./router";
 import { useStudioSocket } from "./studioSocket";
 
+
 export function App({ username }: { username: string }) {
   const status = useStudioSocket();
   const location = useLocation();
@@ -14,6 +15,12 @@ export function App({ username }: { username: string }) {
         <Link className="brand" to="/">Statecraft</Link>
         <nav className="crumbs">{crumbs(location)}</nav>
         <span className="spacer" />
+        <nav className="app-nav" aria-label="Studio">
+          <Link to="/executions/" className={location.startsWith("/executions") ? "active" : ""}>Executions</Link>
+          <Link to="/activities/" className={location.startsWith("/activities") ? "active" : ""}>Activities</Link>
+          <Link to="/access-keys/" className={location.startsWith("/access-keys") ? "active" : ""}>Access keys</Link>
+          <a href="/api/docs">API docs</a>
+        </nav>
         <span className={`ws-status ws-${status}`} data-testid="ws-status" title="Live connection to the server">
           {status}
         </span>

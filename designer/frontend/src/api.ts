@@ -54,6 +54,9 @@ export interface MachineDetail extends MachineSummary {
   definition: Machine;
   layout: { positions?: Positions; auto?: { key: string; positions: Positions } } | null;
   diagnostics: Diagnostic[];
+  /** True when `definition` is a draft; executions then run `deployed_revision`. */
+  draft?: boolean;
+  deployed_revision?: number;
 }
 
 export interface Template {
@@ -76,7 +79,7 @@ const enc = encodeURIComponent;
 export const api = {
   machines: (search = "") => call<MachineSummary[]>("GET", `/api/machines${search ? `?search=${enc(search)}` : ""}`),
   machine: (name: string) => call<MachineDetail>("GET", `/api/machines/${enc(name)}`),
-  create: (name: string, definition: Machine, layout?: object, type?: string) => call<MachineDetail>("POST", "/api/machines", { name, definition, layout, ...(type ? { type } : {}) }),
+  create: (name: string, definition: Machine, layout?: object, type?: string) => call<MachineDetail>("POST", "/api/machines", { name, definition, layout, allow_draft: true, ...(type ? { type } : {}) }),
   update: (name: string, definition: Machine, layout?: object, message?: string) => call<MachineDetail>("PUT", `/api/machines/${enc(name)}`, { definition, layout, message }),
   rename: (name: string, to: string) => call<MachineDetail>("PATCH", `/api/machines/${enc(name)}`, { name: to }),
   remove: (name: string) => call<void>("DELETE", `/api/machines/${enc(name)}`),

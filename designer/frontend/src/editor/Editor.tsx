@@ -19,7 +19,9 @@ import { Inspector } from "../inspector/Inspector";
 import { PALETTE } from "../nodes/registry";
 import { addFromPalette, connectNodes, copySelection, deleteItems, duplicateSelection, pasteClipboard, reconnectEdge } from "./actions";
 import { CodeView } from "./CodeView";
+import { MachineTabs } from "../studio/MachineTabs";
 import { Diagnostics } from "./Diagnostics";
+import { noteMachine } from "./drafts";
 import { Palette } from "./Palette";
 import { useEditor } from "./store";
 import { revealNode, useCanvasDrop } from "./useCanvasDrop";
@@ -38,7 +40,11 @@ export function EditorPage({ name, template }: { name: string | null; template?:
       setLoaded(true);
     };
     if (name) {
-      api.machine(name).then((m) => done(m.name, m.definition, m.layout?.positions ?? {}, m.revision, m.layout?.auto ?? null), (e) => setError((e as Error).message));
+      api.machine(name).then((m) => {
+        done(m.name, m.definition, m.layout?.positions ?? {}, m.revision, m.layout?.auto ?? null);
+        noteMachine(m);
+        useEditor.getState().setDiagnostics(m.diagnostics ?? []); // a draft reopens with its problems
+      }, (e) => setError((e as Error).message));
     } else if (template) {
       api.templates().then((list) => {
         const t = list.find((x) => x.name === template);
@@ -68,6 +74,7 @@ function isTyping(target: EventTarget | null): boolean {
 const FIT_PADDING = { top: "32px", bottom: "32px", left: "56px", right: "184px" } as const;
 
 function EditorBody() {
+  const machineName = useEditor((s) => s.name);
   const doc = useEditor((s) => s.doc);
   const positions = useEditor((s) => s.positions);
   const selection = useEditor((s) => s.selection);
@@ -224,6 +231,7 @@ function EditorBody() {
 
   return (
     <div className="editor">
+      {machineName && <MachineTabs machine={machineName} current="design" />}
       <Toolbar graph={graph} codeOpen={codeOpen} setCodeOpen={setCodeOpen} format={format} setFormat={setFormat} />
       <div className="editor-body">
         <Palette onAdd={onPaletteClick} />

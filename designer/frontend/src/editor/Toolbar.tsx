@@ -7,6 +7,8 @@ import { importFile, stringify } from "../asl/io";
 import { api, ApiError } from "../api";
 import { navigate } from "../router";
 import { download, graphToSvg, svgToPng } from "./exportImage";
+import { PublishDialog } from "../studio/VersionsPage";
+import { ConflictDialog, DraftStatus, isConflict, noteMachine, saveOnTop } from "./drafts";
 import { RevisionsDialog } from "./RevisionsDialog";
 import { StartExecutionDialog } from "./StartExecutionDialog";
 import { useEditor } from "./store";
@@ -23,7 +25,8 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
-  const [dialog, setDialog] = useState<"start" | "revisions" | null>(null);
+  const [dialog, setDialog] = useState<"start" | "revisions" | "publish" | null>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const flow = useReactFlow();
 
@@ -38,9 +41,10 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
     setSaving(true);
     try {
       if (current) {
-        const m = await api.update(current, doc, layout);
+        const m = await saveOnTop(current, layout);
         useEditor.getState().saved(m.name, m.revision);
-        flash("ok", `Saved revision ${m.revision}`);
+        if (m.draft) useEditor.getState().setDiagnostics(m.diagnostics ?? []);
+        flash("ok", m.draft ? `Saved as draft revision ${m.revision}: executions still run revision ${m.deployed_revision}` : `Saved revision ${m.revision}`);
       } else {
         const wanted = draftName.trim();
         if (!wanted) {
@@ -50,10 +54,12 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
         }
         const m = await api.create(wanted, doc, layout, draftType);
         useEditor.getState().saved(m.name, m.revision);
+        noteMachine(m);
         navigate(`/machines/${encodeURIComponent(m.name)}/`, { replace: true });
         flash("ok", "Created");
       }
     } catch (e) {
+      if (isConflict(e)) return setConflict(e.message);
       if (e instanceof ApiError && e.diagnostics.length) useEditor.getState().setDiagnostics(e.diagnostics);
       flash("error", `Save failed: ${(e as Error).message}`);
     } finally {
@@ -63,13 +69,8 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
 
   const publish = async () => {
     if (!name) return flash("error", "Save the state machine first");
-    try {
-      if (useEditor.getState().dirty) await save();
-      const v = await api.publish(name);
-      flash("ok", `Published version ${v.version}`);
-    } catch (e) {
-      flash("error", `Publish failed: ${(e as Error).message}`);
-    }
+    if (useEditor.getState().dirty) await save();
+    setDialog("publish");
   };
 
   const onImport = async (file: File) => {
@@ -110,6 +111,7 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
         )}
         {revision !== undefined && <span className="rev-chip">rev {revision}</span>}
         {dirty && <span className="dirty-dot" title="Unsaved changes">●</span>}
+        {name && <DraftStatus name={name} onMessage={flash} />}
       </div>
       <div className="toolbar-group">
         <button type="button" data-testid="undo" onClick={() => useEditor.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
@@ -153,6 +155,8 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
       <button type="button" className="accent" data-testid="start-execution" title="Start an execution" onClick={() => (name ? setDialog("start") : flash("error", "Save the state machine first"))}>▶ Start execution</button>
       {dialog === "start" && name && <StartExecutionDialog name={name} onClose={() => setDialog(null)} beforeStart={async () => { if (useEditor.getState().dirty) await save(); }} />}
       {dialog === "revisions" && name && <RevisionsDialog name={name} onClose={() => setDialog(null)} />}
+      {dialog === "publish" && name && <PublishDialog machine={name} onClose={() => setDialog(null)} onPublished={(v) => { setDialog(null); flash("ok", `Published version ${v.version}`); }} />}
+      {conflict && name && <ConflictDialog name={name} message={conflict} onClose={() => setConflict(null)} onSaved={(m) => { setConflict(null); useEditor.getState().saved(m.name, m.revision); flash("ok", `Saved revision ${m.revision} over the other change`); }} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // input, new executions and status changes arrive live from ws/machines/<name>/executions/.
 import { useCallback, useEffect, useState } from "react";
 import { Link } from "../router";
+import { MachineTabs } from "../studio/MachineTabs";
 import { duration, time } from "./format";
 import { executionPath, liveApi } from "./liveApi";
 import { useExecutionsSocket } from "./socket";
@@ -40,6 +41,7 @@ export function ExecutionsPage({ machine }: { machine: string }) {
 
   return (
     <div className="executions-page" data-testid="executions-page">
+      <MachineTabs machine={machine} current="executions" />
       <div className="exec-header">
         <div className="exec-title">
           <Link to={`/machines/${encodeURIComponent(machine)}`} className="muted">{machine}</Link>
