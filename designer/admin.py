@@ -1,6 +1,7 @@
 """Django admin for the persistence models: read-mostly views for operators."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
 from designer.models import (
     AccessKey,
@@ -13,6 +14,7 @@ from designer.models import (
     StateMachineVersion,
     TaskToken,
 )
+from designer.services import access_keys
 
 
 class RevisionInline(admin.TabularInline):
@@ -69,8 +71,40 @@ class TaskTokenAdmin(admin.ModelAdmin):
     list_filter = ("status",)
 
 
+class AccessKeyAddForm(forms.ModelForm):
+    """Adding a key asks only whose it is: the id and secret are generated, as the studio does."""
+
+    class Meta:
+        model = AccessKey
+        fields = ("user", "enabled")
+
+
 @admin.register(AccessKey)
 class AccessKeyAdmin(admin.ModelAdmin):
     list_display = ("access_key_id", "user", "enabled", "created")
     list_filter = ("enabled",)
     exclude = ("secret",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AccessKeyAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("access_key_id", "created") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # A key made here must be usable: generate it through the service and show its secret
+        # once (SigV4 needs the secret itself, and it is never displayed again).
+        key = access_keys.access_key_create(user=obj.user)
+        if not obj.enabled:
+            key.enabled = False
+            key.save(update_fields=["enabled"])
+        obj.pk, obj.access_key_id, obj.created = key.pk, key.access_key_id, key.created
+        self.message_user(
+            request,
+            f"Access key {key.access_key_id} created. Its secret, shown only this once: {key.secret}",
+            level=messages.WARNING,
+        )

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from designer import selectors
-from designer.models import Activity, Execution, ExecutionStatus, StateMachine, TaskToken
+from designer.models import AccessKey, Activity, Execution, ExecutionStatus, StateMachine, TaskToken
 from designer.services import access_keys, executions, machines, task_tokens
 from tests.designer.conftest import make_client
 
@@ -212,3 +212,13 @@ def test_a_new_machine_saved_before_it_validates_is_a_draft_over_a_clear_placeho
     status, execution = call(client, "post", "/api/machines/fresh/executions", {"input": {}})
     assert "Statecraft.NotDeployed" in Execution.objects.get(pk=execution["id"]).definition
     assert call(client, "post", "/api/machines", {"name": "strict", "definition": UNCONNECTED})[0] == 400
+
+
+def test_the_admin_makes_a_usable_access_key_and_shows_its_secret_once(admin_client, live_server, user):
+    response = admin_client.post("/admin/designer/accesskey/add/", {"user": user.pk, "enabled": "on"}, follow=True)
+    key = AccessKey.objects.get(user=user)
+    shown = [str(m) for m in response.context["messages"]]
+    secret = shown[0].rsplit(": ", 1)[1]
+    assert key.access_key_id in shown[0]
+    sfn = make_client(live_server.url, key.access_key_id, secret)
+    assert sfn.list_state_machines()["stateMachines"] == []

@@ -326,9 +326,10 @@ def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, st
 
     expect(page.locator('.react-flow__node[data-id="Fan[0]/Left (2)"]')).to_be_attached()
 
-    # Unreachable states do not validate: the server refuses to save, and says why.
+    # Unreachable states do not validate: the save keeps a draft, which executions do not run.
     page.get_by_test_id("save").click()
-    expect(page.get_by_role("status")).to_contain_text("not reachable")
+    expect(page.get_by_role("status")).to_contain_text("Saved as draft revision 2")
+    expect(page.get_by_test_id("draft-status")).to_have_attribute("data-draft", "true")
 
     # Remove the copies (multi-select with Shift), chain Left -> Wait in the inspector, save.
     state(page, "Left (1)").click()
@@ -340,7 +341,8 @@ def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, st
     page.get_by_test_id("inspector").locator('[data-field="Next"]').select_option("Wait")
     expect(page.get_by_test_id("rf__edge-Fan[0]/Left->next->Fan[0]/Wait")).to_be_attached()
     page.get_by_test_id("save").click()
-    expect(page.get_by_text("Saved revision 2")).to_be_visible()
+    expect(page.get_by_text("Saved revision 3")).to_be_visible()
+    expect(page.get_by_test_id("draft-status")).to_have_attribute("data-draft", "false")
     branch = studio_api.get("/api/machines/nested-edits")["definition"]["States"]["Fan"]["Branches"][0]
     assert branch["StartAt"] == "Left"
     assert branch["States"]["Left"] == {"Type": "Pass", "Next": "Wait"}
@@ -368,6 +370,8 @@ def test_revisions_diff_and_start_execution_navigates_to_the_live_view(logged_in
     page.get_by_role("button", name="Close").click()
 
     page.get_by_test_id("publish").click()
+    page.get_by_test_id("publish-description").fill("first release")
+    page.get_by_test_id("publish-confirm").click()
     expect(page.get_by_role("status")).to_contain_text("Published version 1")
     assert [v["version"] for v in studio_api.get("/api/machines/runs/versions")] == [1]
 

@@ -19,6 +19,7 @@ import { Inspector } from "../inspector/Inspector";
 import { PALETTE } from "../nodes/registry";
 import { addFromPalette, connectNodes, copySelection, deleteItems, duplicateSelection, pasteClipboard, reconnectEdge } from "./actions";
 import { CodeView } from "./CodeView";
+import { ConnectDialog } from "./ConnectDialog";
 import { MachineTabs } from "../studio/MachineTabs";
 import { Diagnostics } from "./Diagnostics";
 import { noteMachine } from "./drafts";
@@ -74,7 +75,6 @@ function isTyping(target: EventTarget | null): boolean {
 const FIT_PADDING = { top: "32px", bottom: "32px", left: "56px", right: "184px" } as const;
 
 function EditorBody() {
-  const machineName = useEditor((s) => s.name);
   const doc = useEditor((s) => s.doc);
   const positions = useEditor((s) => s.positions);
   const selection = useEditor((s) => s.selection);
@@ -86,6 +86,7 @@ function EditorBody() {
     if (auto.ready) useEditor.setState({ autoLayout: { key: auto.key, positions: auto.positions } });
   }, [auto]);
   const [codeOpen, setCodeOpen] = useState(false);
+  const [connecting, setConnecting] = useState<string | null>(null);
   const [format, setFormat] = useState<Format>("json");
   const [functions, setFunctions] = useState<string[]>([]);
   const canvasRef = useRef<HTMLDivElement>(null);
@@ -203,6 +204,9 @@ function EditorBody() {
         e.preventDefault();
         deleteItems(ids, edges);
         selectedEdges.current = [];
+      } else if (!mod && !e.altKey && e.key.toLowerCase() === "c" && store.selection.length === 1 && locateNode(store.doc, store.selection[0])) {
+        e.preventDefault(); // C: connect the selected state to another with the keyboard
+        setConnecting(store.selection[0]);
       } else if (e.key === "Escape") store.select([]);
     };
     window.addEventListener("keydown", onKey);
@@ -262,6 +266,7 @@ function EditorBody() {
             : <Diagnostics diagnostics={diagnostics} onSelect={onSelectDiagnostic} />}
         </div>
         {codeOpen && <CodeView format={format} />}
+        {connecting && <ConnectDialog sourceId={connecting} onClose={() => setConnecting(null)} />}
         <Inspector functions={functions} />
       </div>
     </div>

@@ -3,12 +3,16 @@
 import { useRef, useState } from "react";
 import type { Graph } from "../asl/graph";
 import type { Format } from "../asl/io";
-import { importFile, stringify } from "../asl/io";
+import { exportTemplate, isTemplate, templateMachines } from "../asl/iac";
+import type { TemplateMachine } from "../asl/iac";
+import { importFile, parseText, stringify } from "../asl/io";
+import type { Machine } from "../asl/types";
 import { api, ApiError } from "../api";
 import { navigate } from "../router";
 import { download, graphToSvg, svgToPng } from "./exportImage";
 import { PublishDialog } from "../studio/VersionsPage";
-import { ConflictDialog, DraftStatus, isConflict, noteMachine, saveOnTop } from "./drafts";
+import { ImportDialog, importDirectly } from "./ImportDialog";
+import { ConflictDialog, draftInfo, DraftStatus, isConflict, noteMachine, saveOnTop } from "./drafts";
 import { RevisionsDialog } from "./RevisionsDialog";
 import { StartExecutionDialog } from "./StartExecutionDialog";
 import { useEditor } from "./store";
@@ -27,6 +31,7 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
   const [exportOpen, setExportOpen] = useState(false);
   const [dialog, setDialog] = useState<"start" | "revisions" | "publish" | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
+  const [template, setTemplate] = useState<{ machines: TemplateMachine[]; files: File[] } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const flow = useReactFlow();
 
@@ -44,7 +49,8 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
         const m = await saveOnTop(current, layout);
         useEditor.getState().saved(m.name, m.revision);
         if (m.draft) useEditor.getState().setDiagnostics(m.diagnostics ?? []);
-        flash("ok", m.draft ? `Saved as draft revision ${m.revision}: executions still run revision ${m.deployed_revision}` : `Saved revision ${m.revision}`);
+        const problems = (m.diagnostics ?? []).filter((d) => d.severity !== "WARNING").length;
+        flash("ok", m.draft ? `Saved as draft revision ${m.revision}: ${problems} problem${problems === 1 ? "" : "s"} to fix` : `Saved revision ${m.revision}`);
       } else {
         const wanted = draftName.trim();
         if (!wanted) {
@@ -73,22 +79,40 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
     setDialog("publish");
   };
 
-  const onImport = async (file: File) => {
+  const applyImport = (definition: Machine, label: string) => {
+    useEditor.getState().apply(() => definition, { select: [] });
+    useEditor.getState().setPositions(() => ({}));
+    flash("ok", `Imported ${label}`);
+    requestAnimationFrame(() => setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1.1 }), 150));
+  };
+  const onImport = async (files: File[]) => {
     try {
-      const found = importFile(file.name, await file.text());
-      useEditor.getState().apply(() => found[0].definition, { select: [] });
-      useEditor.getState().setPositions(() => ({}));
-      flash("ok", found.length > 1 ? `Imported ${found[0].source} (first of ${found.length} state machines)` : `Imported ${file.name}`);
-      requestAnimationFrame(() => setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1.1 }), 150));
+      // Several files may be chosen together: a template and the DefinitionUri files it names.
+      const texts = await Promise.all(files.map((f) => f.text()));
+      const index = texts.findIndex((t, i) => { try { return isTemplate(parseText(t, /\.json$/i.test(files[i].name) ? "json" : "yaml")); } catch { return false; } });
+      if (index >= 0) {
+        const machines = templateMachines(parseText(texts[index], /\.json$/i.test(files[index].name) ? "json" : "yaml"));
+        if (!machines.length) throw new Error("The template has no AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine");
+        const direct = await importDirectly(machines, files);
+        if (direct?.definition) applyImport(direct.definition, `${direct.logicalId} from ${files[index].name}`);
+        else setTemplate({ machines, files });
+        return;
+      }
+      const found = importFile(files[0].name, texts[0]);
+      applyImport(found[0].definition, files[0].name);
     } catch (e) {
       flash("error", `Import failed: ${(e as Error).message}`);
     }
   };
 
   const base = name ?? (draftName.trim() || "state-machine");
-  const doExport = async (kind: "json" | "yaml" | "svg" | "png") => {
+  const doExport = async (kind: "json" | "yaml" | "svg" | "png" | "cloudformation" | "sam") => {
     setExportOpen(false);
     const doc = useEditor.getState().doc;
+    if (kind === "cloudformation" || kind === "sam") {
+      download(`${base}.${kind === "sam" ? "sam" : "cfn"}.yaml`, exportTemplate(base, doc, kind, { type: name ? draftInfo.get().type : draftType }), "application/yaml");
+      return;
+    }
     if (kind === "json") download(`${base}.asl.json`, stringify(doc, "json") + "\n", "application/json");
     else if (kind === "yaml") download(`${base}.asl.yaml`, stringify(doc, "yaml"), "application/yaml");
     else if (kind === "svg") download(`${base}.svg`, graphToSvg(graph), "image/svg+xml");
@@ -122,8 +146,8 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
       </div>
       <div className="toolbar-group">
         <button type="button" data-testid="import" onClick={() => fileInput.current?.click()} title="Import .asl.json, .asl.yaml or a CloudFormation/SAM template">Import</button>
-        <input ref={fileInput} type="file" accept=".json,.yaml,.yml,.template" hidden data-testid="import-file"
-          onChange={(e) => { const f = e.target.files?.[0]; if (f) void onImport(f); e.target.value = ""; }} />
+        <input ref={fileInput} type="file" accept=".json,.yaml,.yml,.template" hidden data-testid="import-file" multiple
+          onChange={(e) => { const files = Array.from(e.target.files ?? []); if (files.length) void onImport(files); e.target.value = ""; }} />
         <div className="menu-wrap">
           <button type="button" data-testid="export" onClick={() => setExportOpen(!exportOpen)} aria-expanded={exportOpen}>Export ▾</button>
           {exportOpen && (
@@ -132,6 +156,8 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
               <button type="button" role="menuitem" data-testid="export-yaml" onClick={() => void doExport("yaml")}>ASL YAML (.asl.yaml)</button>
               <button type="button" role="menuitem" data-testid="export-svg" onClick={() => void doExport("svg")}>Diagram (SVG)</button>
               <button type="button" role="menuitem" data-testid="export-png" onClick={() => void doExport("png")}>Diagram (PNG)</button>
+              <button type="button" role="menuitem" data-testid="export-cloudformation" onClick={() => void doExport("cloudformation")}>CloudFormation template</button>
+              <button type="button" role="menuitem" data-testid="export-sam" onClick={() => void doExport("sam")}>SAM template</button>
             </div>
           )}
         </div>
@@ -150,12 +176,11 @@ export function Toolbar({ graph, codeOpen, setCodeOpen, format, setFormat }: { g
       <button type="button" onClick={() => setDialog("revisions")} disabled={!name}>Revisions</button>
       <button type="button" onClick={() => void publish()} disabled={!name} data-testid="publish" title="Publish the saved definition as a new version">Publish</button>
       <button type="button" className="primary" data-testid="save" onClick={() => void save()} disabled={saving} title="Save (Ctrl+S)">{saving ? "Saving…" : "Save"}</button>
-      {name && <button type="button" data-testid="executions-link" title="This machine's executions" onClick={() => navigate(`/machines/${encodeURIComponent(name)}/executions/`)}>Executions</button>}
-      {name && <button type="button" data-testid="triggers-tab" title="Schedules, event rules and webhooks that start this machine" onClick={() => navigate(`/machines/${encodeURIComponent(name)}/triggers/`)}>Triggers</button>}
       <button type="button" className="accent" data-testid="start-execution" title="Start an execution" onClick={() => (name ? setDialog("start") : flash("error", "Save the state machine first"))}>▶ Start execution</button>
       {dialog === "start" && name && <StartExecutionDialog name={name} onClose={() => setDialog(null)} beforeStart={async () => { if (useEditor.getState().dirty) await save(); }} />}
       {dialog === "revisions" && name && <RevisionsDialog name={name} onClose={() => setDialog(null)} />}
       {dialog === "publish" && name && <PublishDialog machine={name} onClose={() => setDialog(null)} onPublished={(v) => { setDialog(null); flash("ok", `Published version ${v.version}`); }} />}
+      {template && <ImportDialog machines={template.machines} files={template.files} onClose={() => setTemplate(null)} onImport={(definition, label) => { setTemplate(null); applyImport(definition, label); }} />}
       {conflict && name && <ConflictDialog name={name} message={conflict} onClose={() => setConflict(null)} onSaved={(m) => { setConflict(null); useEditor.getState().saved(m.name, m.revision); flash("ok", `Saved revision ${m.revision} over the other change`); }} />}
     </div>
   );

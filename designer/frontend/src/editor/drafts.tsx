@@ -11,12 +11,12 @@ import { Dialog } from "../ui/Dialog";
 import { useEditor } from "./store";
 
 /** Draft state beside the editor store (kept out of it so the store stays about the document). */
-export function noteMachine(m: Pick<MachineDetail, "revision"> & { draft?: boolean; deployed_revision?: number }) {
+export function noteMachine(m: Pick<MachineDetail, "revision"> & { draft?: boolean; deployed_revision?: number; type?: string }) {
   useEditor.setState({ revision: m.revision });
-  draftInfo.set({ draft: !!m.draft, deployed: m.deployed_revision ?? m.revision });
+  draftInfo.set({ draft: !!m.draft, deployed: m.deployed_revision ?? m.revision, type: m.type ?? current.type });
 }
 
-type DraftInfo = { draft: boolean; deployed: number };
+type DraftInfo = { draft: boolean; deployed: number; type?: string };
 const listeners = new Set<(d: DraftInfo) => void>();
 let current: DraftInfo = { draft: false, deployed: 0 };
 export const draftInfo = {

@@ -116,6 +116,7 @@ export function Inspector({ functions }: { functions: string[] }) {
         {block.StartAt !== name && (
           <button type="button" className="link" onClick={() => apply((d) => setStartAt(d, path, name))}>Make this the start state</button>
         )}
+        <p className="field-hint">Keyboard: press C on the canvas to connect this state to another.</p>
         <TextField label="Comment" field="Comment" value={state.Comment} onChange={(v) => change(withField(state, "Comment", v))} />
         <SelectField label="Query language" field="QueryLanguage" value={state.QueryLanguage ?? ""} options={[["", `Inherit (${doc.QueryLanguage ?? "JSONPath"})`], ["JSONPath", "JSONPath"], ["JSONata", "JSONata"]]} onChange={(v) => change(withField(state, "QueryLanguage", v))} />
       </Section>

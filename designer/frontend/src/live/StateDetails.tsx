@@ -1,6 +1,7 @@
 // The inspector of the execution page: the selected state's runs (input, output, variables,
 // error and cause, retries, timings) and, for a Map or Parallel, its iterations or branches,
 // each of which can be opened to colour the diagram with that iteration alone.
+import { ChildExecutions } from "./ChildExecutions";
 import { useState } from "react";
 import { duration, pretty, STATUS_LABEL, time } from "./format";
 import type { Overlay, Run, Scope, Status } from "./overlay";
@@ -91,6 +92,7 @@ function RunView({ run, onOpen }: { run: Run; onOpen: (s: Scope | null) => void 
           {run.cause && <pre className="json">{pretty(run.cause)}</pre>}
         </section>
       )}
+      {run.type === "Task" && <ChildExecutions eventIds={run.eventIds} output={run.output} />}
       {run.type === "Map" && <Iterations run={run} onOpen={onOpen} />}
       {run.type === "Parallel" && <Branches run={run} onOpen={onOpen} />}
       <section><h4>Input</h4><pre className="json" data-testid="state-input">{pretty(run.input) || "—"}</pre></section>

@@ -9,6 +9,7 @@ export const TABS: Array<{ id: string; title: string; path: (m: string) => strin
   { id: "executions", title: "Executions", path: (m) => `/machines/${enc(m)}/executions/` },
   { id: "versions", title: "Versions", path: (m) => `/machines/${enc(m)}/versions/`, testId: "versions-tab" },
   { id: "metrics", title: "Metrics", path: (m) => `/machines/${enc(m)}/metrics/`, testId: "metrics-tab" },
+  { id: "triggers", title: "Triggers", path: (m) => `/machines/${enc(m)}/triggers/`, testId: "triggers-tab" },
   { id: "settings", title: "Settings", path: (m) => `/machines/${enc(m)}/settings/`, testId: "settings-tab" },
 ];
 

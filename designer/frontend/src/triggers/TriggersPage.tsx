@@ -2,6 +2,7 @@
 // description and the next five fire times in the schedule's zone), event rules and webhooks,
 // each created, edited, enabled, disabled and deleted here, and every fire, matched event or
 // webhook call with its result: the execution it started, or why it did not start.
+import { MachineTabs } from "../studio/MachineTabs";
 import { useCallback, useEffect, useState } from "react";
 import { Link } from "../router";
 import { RuleForm, ScheduleForm, WebhookForm } from "./TriggerForms";
@@ -41,6 +42,7 @@ export function TriggersPage({ machine }: { machine: string }) {
 
   return (
     <div className="triggers-page" data-testid="triggers-page">
+      <MachineTabs machine={machine} current="triggers" />
       <div className="exec-header">
         <div className="exec-title">
           <Link to={`/machines/${enc}`} className="muted">{machine}</Link>
