@@ -332,6 +332,9 @@ def test_drop_into_a_parallel_branch_copy_paste_and_duplicate(logged_in_page, st
     expect(page.get_by_test_id("draft-status")).to_have_attribute("data-draft", "true")
 
     # Remove the copies (multi-select with Shift), chain Left -> Wait in the inspector, save.
+    # The copies land right of their originals, past the canvas's right edge at this window
+    # size (under the inspector): fit the view first, as a user would.
+    page.locator(".react-flow__controls-fitview").click()
     state(page, "Left (1)").click()
     state(page, "Left (2)").click(modifiers=["Shift"])
     page.keyboard.press("Delete")

@@ -1,4 +1,5 @@
 // Revisions: the list of saved revisions, and the line diff between any two of them.
+import { Dialog } from "../ui/Dialog";
 import { useEffect, useState } from "react";
 import { diffLines } from "../asl/diff";
 import { stringify } from "../asl/io";
@@ -27,8 +28,7 @@ export function RevisionsDialog({ name, onClose }: { name: string; onClose: () =
   const changed = diff.filter((l) => l.op !== " ").length;
   const options = list.map((r) => <option key={r.revision} value={r.revision}>#{r.revision} · {new Date(r.created).toLocaleString()}{r.message ? ` · ${r.message}` : ""}</option>);
   return (
-    <div className="dialog-backdrop" onClick={onClose}>
-      <div className="dialog wide" role="dialog" aria-label="Revisions" onClick={(e) => e.stopPropagation()}>
+    <Dialog label="Revisions" onClose={onClose} wide>
         <h2>Revisions of {name}</h2>
         {error && <div className="field-error">{error}</div>}
         <div className="rev-pick">
@@ -40,7 +40,6 @@ export function RevisionsDialog({ name, onClose }: { name: string; onClose: () =
           {diff.map((l, i) => <div key={i} className={`diff-${l.op === "+" ? "add" : l.op === "-" ? "del" : "same"}`}>{l.op} {l.text}</div>)}
         </pre>
         <div className="dialog-actions"><button type="button" onClick={onClose}>Close</button></div>
-      </div>
-    </div>
+    </Dialog>
   );
 }

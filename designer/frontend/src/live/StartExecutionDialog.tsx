@@ -1,5 +1,6 @@
 // Start an execution: JSON input checked as you type, recent inputs one click away, optional
 // name; on success, go to its live page. The live pages and the editor (editor/StartExecutionDialog.tsx) use it.
+import { Dialog } from "../ui/Dialog";
 import { useEffect, useRef, useState } from "react";
 import { navigate } from "../router";
 import { executionPath, liveApi } from "./liveApi";
@@ -53,8 +54,7 @@ export function StartExecutionDialog({ machine, initialInput, suggestedInput, fa
     }
   };
   return (
-    <div className="dialog-backdrop" onClick={onClose}>
-      <div className="dialog" role="dialog" aria-label="Start execution" onClick={(e) => e.stopPropagation()}>
+    <Dialog label="Start execution" onClose={onClose}>
         <h2>Start execution of {machine}</h2>
         <label>Name (optional)
           <input data-testid="execution-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="generated if empty" />
@@ -83,7 +83,6 @@ export function StartExecutionDialog({ machine, initialInput, suggestedInput, fa
             Start execution
           </button>
         </div>
-      </div>
-    </div>
+    </Dialog>
   );
 }
