@@ -33,11 +33,39 @@ def child_arn(parent: Execution, map_run_arn: str, name: str, execution_type: st
     return f"arn:aws:states:{region_account[0]}:{region_account[1]}:{kind}:{machine_and_label}:{name}"
 
 
-def start_child(parent_id: int, map_run_arn: str, definition: str, input: Any, execution_type: str) -> int:
-    """Create the child's RUNNING row and hand it to the runtime (sync ORM, a database thread)."""
+def child_name(map_run_arn: str, index: int) -> str:
+    """The child of unit `index` has a name fixed by its Map Run, so a redriven run finds it again."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{map_run_arn}#{index}"))
+
+
+def _redrive(child: Execution) -> None:
+    """AWS: redriving a Map Run redrives its failed children (from the state that failed)."""
+    child.status = ExecutionStatus.RUNNING
+    child.redrive_count += 1
+    child.redrive_date = timezone.now()
+    child.stop_date = None
+    child.output = child.error = child.cause = None
+    child.lease_owner, child.lease_expires = "", None
+    child.save()
+    live.publish_status(child)
+    runtime_hooks.call_after_commit("dispatch", child)
+
+
+def start_child(parent_id: int, map_run_arn: str, definition: str, input: Any, execution_type: str,
+                index: int = 0) -> int:
+    """Create the child's RUNNING row and hand it to the runtime (sync ORM, a database thread).
+
+    A child of the same Map Run and index that exists already (the run is being redriven) is
+    kept when it succeeded or still runs, and redriven when it failed.
+    """
     parent = Execution.objects.select_related("state_machine").get(pk=parent_id)
-    name = str(uuid.uuid4())
+    name = child_name(map_run_arn, index)
     with transaction.atomic():
+        existing = Execution.objects.select_for_update().filter(map_run_arn=map_run_arn, name=name).first()
+        if existing is not None:
+            if existing.status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED):
+                _redrive(existing)
+            return existing.pk
         child = Execution.objects.create(
             owner_id=parent.owner_id, state_machine=parent.state_machine, name=name,
             arn=child_arn(parent, map_run_arn, name, execution_type),
@@ -95,7 +123,7 @@ class MapChildren:
     async def __call__(self, index: int, payload: Any) -> ChildOutcome:
         runtime = self.runtime
         child_id = await runtime.db(start_child, self.parent_id, self.map_run_arn, self.definition, payload,
-                                    self.execution_type)
+                                    self.execution_type, index)
         while True:
             finished = await runtime.db(outcome, child_id)
             if finished is not None:

@@ -156,6 +156,13 @@ def map_run_list(*, execution: Execution) -> list[MapRunView]:
                                                           run.tolerated_failure_percentage)
             runs.append(run)
             open_runs[event.event_id] = run
+        elif event.type == "MapRunRedriven":
+            # RedriveExecution reopens the failed run (same ARN) until it ends again.
+            arn = (event.details.get("mapRunRedrivenEventDetails") or {}).get("mapRunArn", "")
+            for run in runs:
+                if run.arn == arn:
+                    run.status, run.stop_date = "RUNNING", None
+                    open_runs[event.event_id] = run
         elif event.type in ("MapRunSucceeded", "MapRunFailed") and open_runs:
             # The end event links to its MapRunStarted; otherwise the oldest open run ends.
             key = event.previous_event_id if event.previous_event_id in open_runs else next(iter(open_runs))

@@ -313,3 +313,32 @@ def test_update_map_run_changes_a_running_map_run(sfn, moto_endpoint):
     done = sfn.describe_map_run(mapRunArn=map_run)
     assert done["status"] == "SUCCEEDED" and done["maxConcurrency"] == 8
     assert peak > 1  # after the update several children ran at once
+
+
+def test_redriving_a_failed_map_run_reruns_only_its_failed_children(sfn, server):
+    flag = server.workdir / "fail"
+    definition = _distributed({
+        "Odd?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "Flaky"}],
+                 "Default": "Fine"},
+        "Flaky": {"Type": "Task", "Resource": "flaky", "End": True},
+        "Fine": {"Type": "Pass", "End": True},
+    }, ItemsPath="$.items", ItemSelector={"n.$": "$$.Map.Item.Value"}, MaxConcurrency=2)
+    flag.write_text("fail")
+    try:
+        execution, described = run(sfn, definition, {"items": [0, 1, 0, 1, 0]})
+    finally:
+        flag.unlink()
+    assert described["status"] == "FAILED" and described["error"] == "States.ExceedToleratedFailureThreshold"
+    map_run = _map_run_arn(sfn, execution)
+    before = {c["executionArn"]: c["status"] for c in sfn.list_executions(mapRunArn=map_run)["executions"]}
+    assert sorted(before.values()).count("FAILED") >= 1
+
+    sfn.redrive_execution(executionArn=execution)
+    assert succeeded(wait_done(sfn, execution)) is not None
+    after = sfn.list_executions(mapRunArn=map_run)["executions"]
+    assert len(after) == 5 and {c["status"] for c in after} == {"SUCCEEDED"}
+    for child in after:
+        redriven = before.get(child["executionArn"]) == "FAILED"
+        assert child["redriveCount"] == (1 if redriven else 0), child
+    assert "MapRunRedriven" in [e["type"] for e in history(sfn, execution)]
+    assert sfn.describe_map_run(mapRunArn=map_run)["status"] == "SUCCEEDED"
