@@ -52,18 +52,19 @@ def _redrive(child: Execution) -> None:
 
 
 def start_child(parent_id: int, map_run_arn: str, definition: str, input: Any, execution_type: str,
-                index: int = 0) -> int:
+                index: int = 0, redrive_failed: bool = False) -> int:
     """Create the child's RUNNING row and hand it to the runtime (sync ORM, a database thread).
 
-    A child of the same Map Run and index that exists already (the run is being redriven) is
-    kept when it succeeded or still runs, and redriven when it failed.
+    A child of the same Map Run and index that exists already (the run resumes after a restart,
+    or is being redriven) is kept, and redriven when it failed and `redrive_failed` is set.
     """
     parent = Execution.objects.select_related("state_machine").get(pk=parent_id)
     name = child_name(map_run_arn, index)
     with transaction.atomic():
         existing = Execution.objects.select_for_update().filter(map_run_arn=map_run_arn, name=name).first()
         if existing is not None:
-            if existing.status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED):
+            failed = existing.status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED)
+            if failed and redrive_failed:
                 _redrive(existing)
             return existing.pk
         child = Execution.objects.create(
@@ -119,11 +120,12 @@ class MapChildren:
         self.runtime, self.parent_id, self.map_run_arn = runtime, parent_id, map_run_arn
         self.definition = json.dumps(processor, **_TEXT)
         self.execution_type = execution_type
+        self.redriving = False
 
     async def __call__(self, index: int, payload: Any) -> ChildOutcome:
         runtime = self.runtime
         child_id = await runtime.db(start_child, self.parent_id, self.map_run_arn, self.definition, payload,
-                                    self.execution_type, index)
+                                    self.execution_type, index, self.redriving)
         while True:
             finished = await runtime.db(outcome, child_id)
             if finished is not None:

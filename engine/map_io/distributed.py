@@ -108,7 +108,7 @@ def output(spec: Spec, result_writer: ResultWriter | None, results: list[Any]) -
 
 async def run_map(raw: dict, *, items: list | None, evaluate: Evaluate, select: Select,
                   item_input: Callable[[int, Any], Any], invoker: Any, role_arn: str | None, map_run_arn: str,
-                  limits: Any, in_memory: Any) -> tuple[Any, Any]:
+                  limits: Any, in_memory: Any, redriving: bool = False) -> tuple[Any, Any]:
     """Run a Distributed Map: (the state's result, the `RunResult` with its counts).
 
     `items` is the Map's input array when it has no ItemReader; `item_input(index, item)` applies
@@ -132,6 +132,7 @@ async def run_map(raw: dict, *, items: list | None, evaluate: Evaluate, select: 
     children = make_children(map_run_arn, processor, config.get("ExecutionType", "STANDARD")) if make_children else None
     if children is not None:
         limits.refresh = children.limits
+        children.redriving = redriving  # only a redrive runs the failed children again
     result_writer = writer(spec, evaluate, store, map_run_arn)
     batching = batcher_settings(spec, evaluate, select)
     stream = units(source, select=item_input, batcher=batching)

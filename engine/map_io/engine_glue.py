@@ -41,9 +41,11 @@ async def distributed(ctx: Any, value: Any) -> Any:
                     tolerated_percentage=tolerated_percentage)
     arn = _redriven_run(ctx) or (resumed or {}).get("map_run_arn")
     redrive_count = getattr(ctx.runner, "redrive_count", 0)
+    redriving = False
     if resumed is not None and resumed.get("redrive_count", 0) == redrive_count:
         pass  # the server resumes this run after a restart: its children are found again by name
     elif arn is not None:
+        redriving = True
         # RedriveExecution of a failed Map Run: the same run again; its succeeded children are
         # kept and only the failed ones run again (a server's children; in memory all rerun).
         ctx.event("MapRunRedriven", "mapRunRedrivenEventDetails",
@@ -76,7 +78,7 @@ async def distributed(ctx: Any, value: Any) -> Any:
     role_arn = (ctx.context().get("Execution") or {}).get("RoleArn")
     result, outcome = await run_map(raw, items=items, evaluate=evaluate, select=select, item_input=item_input,
                                     invoker=ctx.invoker, role_arn=role_arn, map_run_arn=arn, limits=limits,
-                                    in_memory=in_memory)
+                                    in_memory=in_memory, redriving=redriving)
     ctx.count_map_run(arn, {"total": outcome.total, "succeeded": outcome.succeeded, "failed": outcome.failed,
                             "state": state.name, "exceeded": outcome.exceeded})
     if outcome.exceeded:
