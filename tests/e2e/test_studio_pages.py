@@ -183,7 +183,7 @@ def test_metrics_tab_draws_charts_and_settings_delete_lists_running_executions(l
     expect(dialog).to_be_hidden()
 
 
-def test_api_docs_page_loads_offline_and_documents_the_studio_endpoints(logged_in_page, live_server_url):
+def test_api_docs_page_loads_offline_and_documents_the_studio_and_live_endpoints(logged_in_page, live_server_url):
     page = logged_in_page
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
@@ -192,6 +192,7 @@ def test_api_docs_page_loads_offline_and_documents_the_studio_endpoints(logged_i
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=20_000)
     expect(page.locator(".swagger-ui")).to_contain_text("/api/machines/{name}/versions/{number}/restore")
     expect(page.locator(".swagger-ui")).to_contain_text("/api/bulk/executions/stop")
+    expect(page.locator(".swagger-ui")).to_contain_text("/api/live/machines/{name}/executions/{execution_name}")
     assert hosts == {urlparse(live_server_url).hostname}, hosts
 
 
