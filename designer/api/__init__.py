@@ -22,7 +22,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.security import django_auth
 
 from designer import errors
-from designer.api import browse, definitions, executions, live, machine_tabs, machines, map_runs, triggers
+from designer.api import browse, debugging, definitions, executions, live, machine_tabs, machines, map_runs, triggers
 from designer.presenters import studio
 
 api = NinjaAPI(
@@ -52,5 +52,6 @@ api.add_router("/", definitions.router)
 api.add_router("/", machine_tabs.router)
 api.add_router("/", browse.router)
 api.add_router("/", map_runs.router)
+api.add_router("/", debugging.router)
 api.add_router("/live/", live.router)
 triggers.install(api)  # a machine's Triggers tab, with its own error handler

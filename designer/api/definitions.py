@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from ninja import Router
 
@@ -10,6 +12,7 @@ from designer.api.schemas import FunctionOut, TemplateOut, ValidateIn, ValidateO
 from designer.examples import examples
 from designer.presenters import studio
 from designer.resources.functions import function_names
+from engine.validation.limits import limit_warnings
 
 router = Router(tags=["definitions"])
 
@@ -19,7 +22,11 @@ def validate(request, payload: ValidateIn):
     definition = payload.definition
     if definition is None:
         raise errors.ValidationException("definition is required")
-    return {"diagnostics": [studio.diagnostic(d) for d in checks.definition_diagnostics(definition)]}
+    diagnostics = checks.definition_diagnostics(definition)
+    if not any(d.severity == "ERROR" for d in diagnostics):
+        # The studio also warns where a valid definition is likely to reach AWS's run-time limits.
+        diagnostics += limit_warnings(definition if isinstance(definition, dict) else json.loads(definition))
+    return {"diagnostics": [studio.diagnostic(d) for d in diagnostics]}
 
 
 @router.get("/templates", response=list[TemplateOut])

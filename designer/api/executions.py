@@ -11,7 +11,7 @@ from designer.api.schemas import Error, ExecutionOut, ExecutionStartIn, Executio
 from designer.models import ExecutionStatus
 from designer.presenters import studio
 from designer.presenters.history import event_json
-from designer.services import executions
+from designer.services import debugging, executions
 
 router = Router(tags=["executions"])
 
@@ -19,12 +19,13 @@ router = Router(tags=["executions"])
 @router.post(
     "/machines/{name}/executions", response={201: ExecutionOut, 400: Error, 404: Error, 409: Error})
 def executions_start(request, name: str, payload: ExecutionStartIn):
-    execution, _ = executions.execution_start(
-        state_machine=get_machine(request, name),
-        input=input_text(payload.input),
-        name=payload.name or None,
-        owner=request.user,
-    )
+    machine = get_machine(request, name)
+    if payload.debug:
+        execution = debugging.debug_start(machine=machine, input=input_text(payload.input),
+                                          name=payload.name or None, owner=request.user)
+    else:
+        execution, _ = executions.execution_start(
+            state_machine=machine, input=input_text(payload.input), name=payload.name or None, owner=request.user)
     return Status(201, studio.execution(execution))
 
 

@@ -106,6 +106,7 @@ class FunctionOut(Schema):
 class ExecutionStartIn(Schema):
     input: Any = None  # any JSON value; a string is taken as JSON text
     name: str | None = None
+    debug: bool = False  # pause before the machine's breakpoints (designer.services.debugging)
 
 
 class ExecutionStopIn(Schema):

@@ -20,6 +20,8 @@ class Example:
     description: str  # the definition's top-level Comment
     definition_text: str  # the file as written, so a loaded machine shows the same text
     sample_input: dict
+    # The example's own workflow test cases (`<name>.tests.json`): name, input, mocks, expect.
+    test_cases: tuple = ()
 
     @property
     def definition(self) -> dict:
@@ -34,6 +36,7 @@ def examples() -> tuple[Example, ...]:
         name = path.name.removesuffix(".asl.json")
         text = path.read_text()
         input_path = path.with_name(f"{name}.input.json")
+        tests_path = path.with_name(f"{name}.tests.json")
         found.append(
             Example(
                 name=name,
@@ -41,6 +44,7 @@ def examples() -> tuple[Example, ...]:
                 description=json.loads(text).get("Comment", ""),
                 definition_text=text,
                 sample_input=json.loads(input_path.read_text()) if input_path.exists() else {},
+                test_cases=tuple(json.loads(tests_path.read_text())) if tests_path.exists() else (),
             )
         )
     found.sort(key=lambda example: example.name != "order-processing")

@@ -30,6 +30,8 @@ def execution_start(
     name: str | None = None,
     trace_header: str = "",
     owner=None,
+    definition: tuple | None = None,
+    runtime_options: dict | None = None,
 ) -> tuple[Execution, bool]:
     """StartExecution's persistence: create the RUNNING row, then the runtime's `dispatch`.
 
@@ -46,7 +48,10 @@ def execution_start(
     version = target.pick_version()
     # The deployed revision: a newer studio draft (designer.services.drafts) is not what runs.
     revision = version.revision if version is not None else machine.revisions.filter(number=machine.revision).first()
-    definition = revision.definition if version is not None else machine.definition
+    if definition is not None:  # "run from here" on the revision an earlier execution ran
+        definition, revision = definition
+    else:
+        definition = revision.definition if version is not None else machine.definition
     role_arn = revision.role_arn if version is not None else machine.role_arn
     if machine.type == MachineType.EXPRESS:
         arn = arns.express_execution_arn(machine.region, machine.name, name, str(uuid.uuid4()))
@@ -78,7 +83,8 @@ def execution_start(
                     revision=revision,
                     trace_header=trace_header or "",
                     # The runtime carries the mock-config test case (`ARN#TestCase`) in its checkpoint.
-                    checkpoint={"test_case": target.extra["test_case"]} if target.extra.get("test_case") else None,
+                    # and a debug execution or a "run from here" its options (designer.runtime.standard).
+                    checkpoint=_initial_checkpoint(target, runtime_options),
                 )
         except IntegrityError:  # a concurrent start with the same name won the race
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'") from None
@@ -191,3 +197,11 @@ def sync_execution_run(
     }
     body.update(outcome_members(output=result.output, error=result.error, cause=result.cause, sync=True))
     return body
+
+
+def _initial_checkpoint(target: Target, runtime_options: dict | None) -> dict | None:
+    """What a new execution's checkpoint carries for the runtime before its first step."""
+    options = dict(runtime_options or {})
+    if target.extra.get("test_case"):
+        options["test_case"] = target.extra["test_case"]
+    return options or None

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from designer import errors, selectors
 from designer.examples import examples
-from designer.services import machines
+from designer.services import debugging, machines
 
 REVISION_MESSAGE = "Loaded from designer/examples"
 
@@ -52,6 +52,7 @@ class Command(BaseCommand):
                     counts["updated"] += 1
                 else:
                     counts["kept"] += 1
+                _add_test_cases(selectors.state_machine_by_name(owner=user, name=example.name, region=region), example)
             except errors.ServiceError as exc:
                 # One broken example must not stop the studio from starting; the example tests catch it.
                 self.stderr.write(f"example {example.name!r} not loaded: {exc.message}")
@@ -62,3 +63,12 @@ class Command(BaseCommand):
 
 def _latest_revision_message(machine) -> str | None:
     return machine.revisions.order_by("-number").values_list("message", flat=True).first()
+
+
+def _add_test_cases(machine, example) -> None:
+    """The example's test cases, for those the machine does not have yet (edits are kept)."""
+    have = set(machine.test_cases.values_list("name", flat=True))
+    for case in example.test_cases:
+        if case["name"] not in have:
+            debugging.test_case_save(machine=machine, name=case["name"], input=case.get("input", {}),
+                                     mocks=case.get("mocks", {}), expect=case.get("expect", {}))
