@@ -26,6 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from designer.runtime import store
+from designer.runtime.debug import PAUSED_UNTIL, DebugHooks
 from designer.runtime.durable import FLIGHT, BufferSink, DurableInterpreter
 from engine.interpreter import iso_time
 
@@ -87,6 +88,10 @@ async def run_standard(runtime, run, record) -> None:
     pre_events: list[dict] = []
     resume = resume_point(record, pre_events)
     test_case = (record.checkpoint or {}).get("test_case")
+    # Debug executions and "run from here" carry their settings in the checkpoint from the start.
+    debug = bool((record.checkpoint or {}).get("debug"))
+    start = (record.checkpoint or {}).get("start_at") if resume is None else None
+    extra = {k: v for k, v in (("test_case", test_case), ("debug", debug)) if v}
     if resume is not None and resume.get("status") != "RUNNING":
         # Finished but not recorded as such (cannot happen with atomic writes): record it now.
         await runtime.db(store.finish, record.id, runtime.owner, [], resume, status=resume["status"],
@@ -107,7 +112,9 @@ async def run_standard(runtime, run, record) -> None:
         account=settings.STATECRAFT_ACCOUNT_ID, role_arn=record.role_arn or None,
         invoker=invoker(runtime, record, interpreter_ref, test_case), sink=sink,
         cancellation=run.cancellation, checkpoint=resume, on_checkpoint=on_checkpoint,
-        extra_checkpoint={"test_case": test_case} if test_case else None,
+        extra_checkpoint=extra or None,
+        hooks=DebugHooks(runtime, record.id) if debug else None,
+        start_at=start["state"] if start else None, variables=start.get("variables") if start else None,
         # AWS: a redriven execution gets its TimeoutSeconds anew; a resumed one keeps counting.
         timeout_from=record.start_date if resume is not None and not pre_events else None,
         progress_interval=PROGRESS_SECONDS,
@@ -201,6 +208,12 @@ async def run_standard(runtime, run, record) -> None:
     if result is None or run.lost or run.parked or run.cancellation.cancelled:
         flush_task.cancel()
         return  # stopped, parked or taken over: the row is someone else's now
+    if result.status == "PAUSED":
+        # A debug pause: parked with no wake-up time until Continue or Step.
+        async with write_lock:
+            flush_task.cancel()
+            await runtime.write(store.park, record.id, runtime.owner, sink.drain(), result.checkpoint, PAUSED_UNTIL)
+        return
     async with write_lock:
         # A step write in progress has finished (it holds the lock while writing); the
         # flusher may go now, and the rest is written with the final status.
