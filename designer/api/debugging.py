@@ -1,16 +1,20 @@
 """REST endpoints of the debugger: a machine's test cases (CRUD, run with coverage, MockConfigFile
-import/export, TestState calls export) and breakpoints. Writes go through
-`designer.services.debugging`."""
+import/export, TestState calls export), breakpoints, debug executions (state, breakpoints,
+Continue and Step), "run from here", and TestState for one state of the editor's definition.
+Writes go through `designer.services.debugging`."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
+from django.conf import settings
 from ninja import Router, Schema, Status
 
 from designer.api.lookups import get_execution, get_machine
 from designer.api.schemas import ExecutionOut
 from designer.presenters import studio
+from designer.resources import test_state as resources_test_state
 from designer.services import debugging
 
 router = Router(tags=["debugging"])
@@ -137,3 +141,25 @@ def rerun(request, execution_id: int, payload: RerunIn):
     new = debugging.rerun_from_state(execution=execution, state=payload.state, input=payload.input,
                                      revision=payload.revision, owner=request.user)
     return studio.execution(new)
+
+
+class TestStateIn(Schema):
+    definition: Any
+    state: str
+    input: Any = None
+    variables: dict | None = None
+    mock: dict | None = None
+
+
+@router.post("/test-state")
+def test_state(request, payload: TestStateIn):
+    """Test one state of the editor's definition, as TestState does at inspection level DEBUG."""
+    definition = payload.definition if isinstance(payload.definition, str) else json.dumps(payload.definition)
+    params = {"definition": definition, "stateName": payload.state, "input": json.dumps(payload.input),
+              "inspectionLevel": "DEBUG", "roleArn": "arn:aws:iam::000000000000:role/statecraft-test-state"}
+    if payload.variables is not None:
+        params["variables"] = json.dumps(payload.variables)
+    if payload.mock:
+        params["mock"] = payload.mock
+    return resources_test_state.test_state(owner=request.user, region=settings.STATECRAFT_DEFAULT_REGION,
+                                           params=params)

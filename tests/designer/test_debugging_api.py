@@ -165,3 +165,17 @@ def test_the_examples_own_test_cases_pass_with_the_coverage_they_really_have(cli
     case.save()
     with pytest.raises(SystemExit):
         call_command("test_workflows", "hello-world", owner=user.username)
+
+
+def test_test_state_runs_one_state_of_the_editors_definition_at_debug_level(client, machine):
+    body = {"definition": MACHINE, "state": "Big", "input": {"n": 7},
+            "mock": {"result": '{"ok": true}'}}
+    answer = send(client, "post", "/api/test-state", body).json()
+    assert answer["status"] == "SUCCEEDED"
+    assert json.loads(answer["output"]) == {"ok": True}
+    assert json.loads(answer["inspectionData"]["input"]) == {"n": 7}
+    assert json.loads(answer["inspectionData"]["result"]) == {"ok": True}
+    failing = send(client, "post", "/api/test-state", {**body, "mock": {"errorOutput": {"error": "Busy", "cause": "x"}}})
+    assert failing.json()["status"] == "RETRIABLE" and failing.json()["error"] == "Busy"
+    refused = send(client, "post", "/api/test-state", {**body, "state": "Nope"})
+    assert refused.status_code == 400
