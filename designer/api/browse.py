@@ -166,7 +166,10 @@ def executions_bulk_redrive(request, payload: BulkIn):
 
 
 def _activity(activity: Activity) -> dict:
-    recent = timezone.now() - timedelta(seconds=70)  # a long poll lasts at most 60 s
+    now = timezone.now()
+    # A worker is polling while a blocking poll is open (polls > 0, at most 60 s), or while the
+    # server's async long poll keeps asking again every fraction of a second (last_seen).
+    polling = Q(polls__gt=0, last_seen__gte=now - timedelta(seconds=70)) | Q(last_seen__gte=now - timedelta(seconds=5))
     open_tasks = activity.tasks.filter(status__in=[TaskTokenStatus.SCHEDULED, TaskTokenStatus.STARTED])
     counts = dict(open_tasks.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {
@@ -175,7 +178,7 @@ def _activity(activity: Activity) -> dict:
         "created": activity.created,
         "workers": [
             {"name": w.name or "(unnamed)", "last_seen": w.last_seen}
-            for w in activity.workers.filter(polls__gt=0, last_seen__gte=recent).order_by("name")
+            for w in activity.workers.filter(polling).order_by("name")
         ],
         "waiting": counts.get(TaskTokenStatus.SCHEDULED, 0),
         "started": counts.get(TaskTokenStatus.STARTED, 0),

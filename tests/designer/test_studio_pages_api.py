@@ -159,7 +159,6 @@ def test_activities_show_waiting_tasks_and_workers_polling(client, user):
     assert status == 201 and created["waiting"] == 0
     activity = Activity.objects.get(name="approve")
     assert task_tokens.activity_task_get(activity=activity, worker_name="w1", wait_seconds=0) is None
-    activity.workers.filter(name="w1").update(polls=1)  # as while its long poll is open
     machine, _ = machines.state_machine_create(
         owner=user, region="us-east-1", name="uses-activity",
         definition=json.dumps({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": activity.arn,
