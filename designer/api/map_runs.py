@@ -52,7 +52,7 @@ def map_runs_of_execution(request, execution_id: int):
 def map_run_detail(request, arn: str):
     run = _run(request, arn)
     try:
-        raw = selectors._map_state(json.loads(run.execution.definition), run.state_name)
+        raw = map_run_reads.map_state(json.loads(run.execution.definition), run.state_name)
     except ValueError:
         raw = {}
     processor = raw.get("ItemProcessor") or raw.get("Iterator") or {}

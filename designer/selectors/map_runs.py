@@ -101,7 +101,7 @@ def _counts(run: MapRunView) -> dict:
     return counts
 
 
-def _map_state(definition: Any, name: str) -> dict:
+def map_state(definition: Any, name: str) -> dict:
     """The raw Map state called `name`, searched through branches and item processors."""
     if not isinstance(definition, dict):
         return {}
@@ -112,7 +112,7 @@ def _map_state(definition: Any, name: str) -> dict:
         if not isinstance(state, dict):
             continue
         for inner in (*(state.get("Branches") or ()), state.get("ItemProcessor") or state.get("Iterator")):
-            found = _map_state(inner, name)
+            found = map_state(inner, name)
             if found:
                 return found
     return {}
@@ -139,7 +139,7 @@ def map_run_list(*, execution: Execution) -> list[MapRunView]:
             length = (event.details.get("mapStateStartedEventDetails") or {}).get("length", 0)
         elif event.type == "MapRunStarted":
             arn = (event.details.get("mapRunStartedEventDetails") or {}).get("mapRunArn", "")
-            raw = _map_state(definition, state_name)
+            raw = map_state(definition, state_name)
             row = settings_by_arn.get(arn)
             run = MapRunView(
                 arn=arn, execution=execution, state_name=state_name, status="RUNNING", start_date=event.timestamp,
