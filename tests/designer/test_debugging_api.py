@@ -175,7 +175,8 @@ def test_test_state_runs_one_state_of_the_editors_definition_at_debug_level(clie
     assert json.loads(answer["output"]) == {"ok": True}
     assert json.loads(answer["inspectionData"]["input"]) == {"n": 7}
     assert json.loads(answer["inspectionData"]["result"]) == {"ok": True}
-    failing = send(client, "post", "/api/test-state", {**body, "mock": {"errorOutput": {"error": "Busy", "cause": "x"}}})
+    busy = {"errorOutput": {"error": "Busy", "cause": "x"}}
+    failing = send(client, "post", "/api/test-state", {**body, "mock": busy})
     assert failing.json()["status"] == "RETRIABLE" and failing.json()["error"] == "Busy"
     refused = send(client, "post", "/api/test-state", {**body, "state": "Nope"})
     assert refused.status_code == 400
