@@ -3,6 +3,8 @@
 A request must carry `Authorization: AWS4-HMAC-SHA256 Credential=<key id>/<date>/<region>/
 states/aws4_request, SignedHeaders=…, Signature=…` made with an enabled `AccessKey`'s secret.
 The key decides the user; the credential scope decides the region of every ARN in the request.
+The payload hash in the canonical request is always computed from the body received, so a
+signature binds the body; an `X-Amz-Content-Sha256` header, when sent, must agree with it.
 Algorithm: https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
 """
 
@@ -19,6 +21,12 @@ from designer.models import AccessKey
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_CLOCK_SKEW = timedelta(minutes=15)
+# AWS: only S3 (and presigned URLs) accept an unsigned payload; Step Functions signs the body.
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+_SIGNATURE_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. Check your AWS "
+    "Secret Access Key and signing method. Consult the service documentation for details."
+)
 _AUTH_RE = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=(?P<credential>[^,\s]+)\s*,\s*SignedHeaders=(?P<signed>[^,\s]+)\s*,\s*"
     r"Signature=(?P<signature>[0-9a-fA-F]+)\s*$"
@@ -75,8 +83,12 @@ def signature_for(
     scope: str,
     secret: str,
 ) -> str:
-    """The hex signature AWS would compute for this request (exposed for tests)."""
-    payload_hash = headers.get("x-amz-content-sha256") or hashlib.sha256(body).hexdigest()
+    """The hex signature AWS would compute for this request (exposed for tests).
+
+    The payload hash is the body's own: a header claiming another hash changes nothing here
+    (`authenticate` refuses such a header before it gets this far).
+    """
+    payload_hash = hashlib.sha256(body).hexdigest()
     canonical_headers = "".join(f"{name}:{' '.join((headers.get(name) or '').split())}\n" for name in signed_headers)
     canonical_request = "\n".join(
         [
@@ -117,32 +129,52 @@ def authenticate(request, *, now: datetime | None = None) -> Identity:
         signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
         raise AuthError("IncompleteSignatureException", "Date must be in ISO-8601 'basic format'. ") from None
-    now = now or datetime.now(UTC)
-    if abs(now - signed_at) > MAX_CLOCK_SKEW:
-        fmt = "%Y%m%dT%H%M%SZ"
-        raise AuthError(
-            "InvalidSignatureException",
-            f"Signature expired: {amz_date} is now earlier than {(now - MAX_CLOCK_SKEW).strftime(fmt)} "
-            f"({now.strftime(fmt)} - 15 min.)",
-        )
+    _check_date(amz_date, signed_at, now or datetime.now(UTC))
+    body = request.body
+    _check_payload_header(request.META.get("HTTP_X_AMZ_CONTENT_SHA256"), body)
     signed_headers = match["signed"].lower().split(";")
     headers = {name: _meta_header(request.META, name) or "" for name in signed_headers}
-    headers.setdefault("x-amz-content-sha256", request.META.get("HTTP_X_AMZ_CONTENT_SHA256", ""))
     expected = signature_for(
         method=request.method,
         path=request.path,
         query_string=request.META.get("QUERY_STRING", ""),
         headers=headers,
         signed_headers=signed_headers,
-        body=request.body,
+        body=body,
         amz_date=amz_date,
         scope="/".join([date, region, service, "aws4_request"]),
         secret=key.secret,
     )
     if not hmac.compare_digest(expected, match["signature"].lower()):
+        raise AuthError("InvalidSignatureException", _SIGNATURE_MISMATCH)
+    return Identity(user=key.user, access_key=key, region=region)
+
+
+def _check_date(amz_date: str, signed_at: datetime, now: datetime) -> None:
+    """AWS's two messages: a signature from the future is "not yet current", an old one "expired"."""
+    fmt = "%Y%m%dT%H%M%SZ"
+    if signed_at - now > MAX_CLOCK_SKEW:
         raise AuthError(
             "InvalidSignatureException",
-            "The request signature we calculated does not match the signature you provided. Check your AWS "
-            "Secret Access Key and signing method. Consult the service documentation for details.",
+            f"Signature not yet current: {amz_date} is still later than {(now + MAX_CLOCK_SKEW).strftime(fmt)} "
+            f"({now.strftime(fmt)} + 15 min.)",
         )
-    return Identity(user=key.user, access_key=key, region=region)
+    if now - signed_at > MAX_CLOCK_SKEW:
+        raise AuthError(
+            "InvalidSignatureException",
+            f"Signature expired: {amz_date} is now earlier than {(now - MAX_CLOCK_SKEW).strftime(fmt)} "
+            f"({now.strftime(fmt)} - 15 min.)",
+        )
+
+
+def _check_payload_header(claimed: str | None, body: bytes) -> None:
+    """An X-Amz-Content-Sha256 header must be the body's hash; UNSIGNED-PAYLOAD is S3's alone."""
+    if claimed is None:
+        return
+    if claimed.strip() == UNSIGNED_PAYLOAD:
+        raise AuthError("InvalidSignatureException", _SIGNATURE_MISMATCH)
+    if not hmac.compare_digest(claimed.strip().lower(), hashlib.sha256(body).hexdigest()):
+        raise AuthError(
+            "InvalidSignatureException",
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        )
