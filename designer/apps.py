@@ -9,6 +9,11 @@ class DesignerConfig(AppConfig):
     verbose_name = "Statecraft"
 
     def ready(self):
+        from django.conf import settings
+
+        from engine import strict_json
+
+        strict_json.configure(max_depth=settings.STATECRAFT_MAX_JSON_DEPTH)
         # Imported here, not at the top: models must be loaded before the runtime's modules.
         from designer import runtime, status_hooks
         from designer.services.runtime_hooks import register_runtime

@@ -7,7 +7,6 @@ diagnostics read `definition_diagnostics` directly.
 
 from __future__ import annotations
 
-import json
 import re
 
 from designer.errors import (
@@ -16,7 +15,9 @@ from designer.errors import (
     InvalidExecutionInput,
     InvalidLoggingConfiguration,
     InvalidName,
+    ValidationException,
 )
+from engine import strict_json
 from engine import validation as engine_validation
 
 # AWS: names may not contain whitespace, brackets, wildcards, these punctuation marks, or
@@ -60,11 +61,21 @@ def check_logging(configuration: dict | None) -> dict:
     return configuration
 
 
+# AWS: StartExecution's input is at most 256 KiB (262,144 characters of JSON text).
+MAX_INPUT_LENGTH = 262_144
+
+
 def check_input(input: str | None) -> str:
-    """An execution input as JSON text (`{}` when none is given); InvalidExecutionInput otherwise."""
+    """An execution input as strict JSON text (`{}` when none is given), at most 256 KiB;
+    ValidationException or InvalidExecutionInput otherwise (also for the REST API)."""
     text = "{}" if input is None else input
+    if len(text) > MAX_INPUT_LENGTH:
+        raise ValidationException(
+            "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length "
+            f"less than or equal to {MAX_INPUT_LENGTH}"
+        )
     try:
-        json.loads(text)
+        strict_json.loads(text)
     except ValueError as exc:
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{exc}'") from None
     return text

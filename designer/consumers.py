@@ -15,6 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from designer import live, selectors
 from designer.presenters import live as messages
 from designer.presenters.history import event_json
+from engine import strict_json
 
 GAP_FILL_CHUNK = 2000  # events per message when a gap is filled from the database
 
@@ -23,12 +24,27 @@ UNAUTHENTICATED = 4401
 NOT_FOUND = 4404
 
 
+class StrictJsonMixin:
+    """Incoming messages are strict JSON (no NaN/Infinity, duplicate keys or deep nesting)."""
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        return strict_json.loads(text_data)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Malformed JSON must not kill the connection: answer with an error instead.
+        try:
+            await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
+        except ValueError as exc:
+            await self.send_json({"type": "error", "message": f"message is not valid JSON: {exc}"})
+
+
 def _authenticated(scope) -> bool:
     user = scope.get("user")
     return user is not None and user.is_authenticated
 
 
-class StudioConsumer(AsyncJsonWebsocketConsumer):
+class StudioConsumer(StrictJsonMixin, AsyncJsonWebsocketConsumer):
     """The shell's connection: refuses anonymous users, answers pings."""
 
     async def connect(self):
@@ -43,15 +59,8 @@ class StudioConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.send_json({"type": "error", "message": 'unknown message type; expected {"type": "ping"}'})
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        # Malformed JSON must not kill the connection: answer with an error instead.
-        try:
-            await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
-        except ValueError:
-            await self.send_json({"type": "error", "message": "message is not valid JSON"})
 
-
-class ExecutionConsumer(AsyncJsonWebsocketConsumer):
+class ExecutionConsumer(StrictJsonMixin, AsyncJsonWebsocketConsumer):
     """One execution, live: a snapshot, then every new event exactly once and in id order.
 
     Joining the group comes before reading the snapshot, so an event committed after the read
@@ -109,7 +118,7 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
             self.last_event_id = chunk[-1]["id"]
 
 
-class MachineExecutionsConsumer(AsyncJsonWebsocketConsumer):
+class MachineExecutionsConsumer(StrictJsonMixin, AsyncJsonWebsocketConsumer):
     """A machine's executions list, live: each new execution and each status change."""
 
     async def connect(self):

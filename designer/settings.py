@@ -150,6 +150,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Step Functions identity: the account id in every ARN (the region comes from each request).
 STATECRAFT_ACCOUNT_ID = os.environ.get("STATECRAFT_ACCOUNT_ID", "000000000000")
 STATECRAFT_DEFAULT_REGION = os.environ.get("STATECRAFT_DEFAULT_REGION", "us-east-1")
+# How deeply JSON from outside (API bodies, inputs, definitions, WebSocket messages) may nest.
+STATECRAFT_MAX_JSON_DEPTH = int(os.environ.get("STATECRAFT_MAX_JSON_DEPTH") or 100)
 # Local Lambda handlers: {"function name": "dotted.path.to.callable"}.
 STATECRAFT_FUNCTIONS: dict[str, str] = {
     "order-validate": "designer.examples.functions.validate_order",

@@ -6,8 +6,11 @@ from django.urls import path, re_path
 
 from designer import views, webhook_views
 from designer.api import api as studio_api
+from designer.api_guard import guard
 from designer.aws_api import scheduler_api
 from designer.aws_api import views as aws_views
+
+guard(studio_api)  # strict JSON bodies, clean 4xx for hostile input, docs behind login
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import definition as definitions
+from engine import strict_json
 from engine.validation import format_invalid_definition, validate, validate_state
 
 # AWS: a lone state is tested under this name (validation paths and $$.State.Name say so).
@@ -76,7 +77,7 @@ def _parse(text: Any, what: str) -> Any:
     if not isinstance(text, str):
         return text
     try:
-        return json.loads(text)
+        return strict_json.loads(text)
     except ValueError:
         raise TestStateError("InvalidDefinition", f"Invalid State Machine Definition: "
                              f"'INVALID_JSON_DESCRIPTION: {what} is not valid JSON'") from None

@@ -20,6 +20,7 @@ from designer import arns, auth, errors, views
 from designer.aws_api import events_api, shapes
 from designer.aws_api.errors import AwsError, error_response
 from designer.aws_api.operations import NOTHING_YET, OPERATIONS, Context
+from engine import strict_json
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +107,8 @@ def _api(request, poll: bool = False) -> HttpResponse:
     if operation not in shapes.operation_names():
         raise AwsError("UnknownOperationException", "", 400)
     try:
-        params = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        params = strict_json.loads(body or b"{}")
+    except ValueError:
         raise AwsError("SerializationException", "Start of structure or map found where not expected.") from None
     if not isinstance(params, dict):
         raise AwsError("SerializationException", "Start of structure or map found where not expected.")

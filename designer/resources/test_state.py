@@ -24,6 +24,7 @@ from django.conf import settings
 
 from designer.errors import ServiceError
 from designer.resources import functions, http
+from engine import strict_json
 from engine.errors import StatesError
 from engine.paths import to_json
 from engine.ports import TaskRequest
@@ -51,7 +52,7 @@ def _json_option(params: dict, key: str, code: str, message: str) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text)
+        return strict_json.loads(text)
     except ValueError:
         raise _refused(code, message) from None
 

@@ -7,6 +7,7 @@ import dataclasses
 import json
 from typing import Any
 
+from engine import strict_json
 from engine.validation.diagnostics import Diagnostic
 from engine.validation.express import EXPRESS, express_diagnostics
 from engine.validation.jsonata import add_jsonata_checks
@@ -40,8 +41,18 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def parse_definition(text: str) -> Any:
-    """JSON text to a definition, remembering duplicate keys (raises ValueError on bad JSON)."""
-    return json.loads(text, object_pairs_hook=_object_pairs)
+    """JSON text to a definition, remembering duplicate keys (raises ValueError on bad JSON).
+
+    NaN/Infinity and nesting beyond the configured depth are refused as `strict_json` does;
+    duplicate keys are kept for the validator to report where they are.
+    """
+    try:
+        definition = json.loads(text, object_pairs_hook=_object_pairs, parse_constant=strict_json.refuse_constant)
+    except RecursionError:
+        limit = strict_json.max_depth()
+        raise strict_json.StrictJsonError(f"JSON nesting depth exceeds the maximum allowed ({limit})") from None
+    strict_json.check_value(definition, depth=strict_json.max_depth())
+    return definition
 
 
 def validate(definition: dict | str, machine_type: str | None = None) -> list[Diagnostic]:
