@@ -11,6 +11,7 @@ class DesignerConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from designer import production  # noqa: F401  (registers the production system check)
         from engine import strict_json
 
         strict_json.configure(max_depth=settings.STATECRAFT_MAX_JSON_DEPTH)

@@ -4,6 +4,12 @@ Every knob is an environment variable so that one laptop and a scaled-out deploy
 same code: DATABASE_URL (default: SQLite in the project directory), REDIS_URL (unset: in-memory
 channel layer), SECRET_KEY (generated into a git-ignored file when unset), DEBUG, ALLOWED_HOSTS,
 HOST and PORT (used by `make run`), STATECRAFT_ACCOUNT_ID, STATECRAFT_DEFAULT_REGION, LOG_LEVEL.
+
+Production profile: STATECRAFT_ENV=production, or DEBUG=0, turns on secure cookies and refuses to
+start with DEBUG pages or without a SECRET_KEY of its own (designer.production checks the rest,
+such as the local admin/admin account, when the server starts). Behind a TLS-terminating proxy:
+STATECRAFT_PROXY_SSL_HEADER (e.g. "X-Forwarded-Proto"), STATECRAFT_HSTS_SECONDS,
+STATECRAFT_SECURE_COOKIES, CSRF_TRUSTED_ORIGINS. See README.md, "Running in production".
 """
 
 import os
@@ -11,6 +17,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,20 +29,51 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _private_file(path: Path, content: str = "") -> bool:
+    """Create `path` readable by its owner only (never briefly world-readable); False if it exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as handle:
+        handle.write(content)
+    return True
+
+
+def _tighten(path: Path) -> None:
+    """Take group and other permissions off a file of ours that has them (an older checkout's)."""
+    try:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    except OSError:
+        pass
+
+
 def _local_secret_key() -> str:
     """A per-checkout secret key, generated once and kept in the git-ignored `.secret_key`."""
-    path = BASE_DIR / ".secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        key = secrets.token_urlsafe(50)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+    path = Path(os.environ.get("STATECRAFT_SECRET_KEY_FILE") or BASE_DIR / ".secret_key")
+    key = secrets.token_urlsafe(50)
+    if not _private_file(path, key):
+        _tighten(path)
+        key = path.read_text().strip()
+    return key
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
-DEBUG = _env_bool("DEBUG", True)
+# STATECRAFT_ENV=production (or DEBUG=0) is the production profile.
+PRODUCTION = os.environ.get("STATECRAFT_ENV", "").strip().lower() == "production" or not _env_bool("DEBUG", True)
+DEBUG = _env_bool("DEBUG", not PRODUCTION)
+SECRET_KEY = os.environ.get("SECRET_KEY") or ("" if PRODUCTION else _local_secret_key())
+_WEAK_SECRET_KEYS = {"", "test", "secret", "changeme", "change-me", "test-secret"}
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "STATECRAFT_ENV=production with DEBUG on: debug pages show settings and source; unset DEBUG."
+        )
+    if SECRET_KEY in _WEAK_SECRET_KEYS or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "The production profile needs SECRET_KEY set in the environment to a random value of at least 32 "
+            "characters (for example: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
 _DEFAULT_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # `make run HOST=192.168.1.5` should answer on that address without also setting ALLOWED_HOSTS.
 _HOST = os.environ.get("HOST", "").strip("[]")
@@ -45,6 +83,18 @@ ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", ",".join(dict.fromkeys(_DEFAULT_HOSTS))).split(",") if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# Cookies only over HTTPS in production (STATECRAFT_SECURE_COOKIES=0 for a plain-HTTP test rig).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("STATECRAFT_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_HSTS_SECONDS = int(os.environ.get("STATECRAFT_HSTS_SECONDS") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("STATECRAFT_HSTS_INCLUDE_SUBDOMAINS", False)
+# Behind a proxy that terminates TLS: the header it sets, e.g. STATECRAFT_PROXY_SSL_HEADER=X-Forwarded-Proto.
+_PROXY_SSL_HEADER = os.environ.get("STATECRAFT_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = _env_bool("STATECRAFT_SSL_REDIRECT", False)
 
 INSTALLED_APPS = [
     "daphne",
@@ -57,10 +107,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "ninja",  # serves Swagger UI's files itself, so /api/docs needs nothing from the internet
+    "axes",
     "designer",
 ]
 
 MIDDLEWARE = [
+    "designer.middleware.RefuseBadHost",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,7 +121,22 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "designer.auth_backends.ThrottledLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT") or 5)
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES") or 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "designer.urls"
 ASGI_APPLICATION = "designer.asgi.application"
@@ -99,6 +166,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The file holds every definition, input and output: readable by its owner only. SQLite gives
+    # its -wal and -shm files the database file's permissions.
+    _sqlite_name = str(DATABASES["default"]["NAME"])
+    if _sqlite_name and _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
+        if not _private_file(Path(_sqlite_name)):
+            _tighten(Path(_sqlite_name))
     # Several threads (the API, the execution runtime) write at once: wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Write transactions take the write lock at BEGIN (waiting up to `timeout`): a request and the
@@ -166,5 +239,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {"django.channels.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -120,7 +120,7 @@ def test_database_url_allowed_hosts_and_debug_come_from_the_environment(tmp_path
         "ALLOWED_HOSTS": "studio.example.com,10.0.0.5",
         "CSRF_TRUSTED_ORIGINS": "https://studio.example.com",
         "DEBUG": "0",
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "a-production-secret-key-of-enough-length-0123456789",
     }
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
