@@ -201,7 +201,7 @@ def echo_server():
 
 
 def test_http_task_at_trace_level_shows_the_request_and_response(sfn, settings, echo_server):
-    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = "127.0.0.1"
+    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = "127.0.0.1:*"
     task = {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "End": True,
             "Parameters": {"ApiEndpoint": f"{echo_server}/orders", "Method": "POST", "RequestBody": {"id": 7}}}
     response = sfn.test_state(definition=json.dumps(task), roleArn=ROLE, input="{}", inspectionLevel="TRACE")

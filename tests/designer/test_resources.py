@@ -107,7 +107,7 @@ def test_http_does_not_follow_a_redirect_to_a_refused_host(settings):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.STATECRAFT_HTTP_ALLOWED_HOSTS = ["127.0.0.1:*"]
     try:
         with pytest.raises(StatesError) as refused:
             http.invoke({"ApiEndpoint": f"http://127.0.0.1:{server.server_port}/", "Method": "GET"})

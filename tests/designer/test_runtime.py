@@ -48,7 +48,7 @@ MOCKED_MACHINE = {"StartAt": "LambdaState", "States": {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("runtime")
-    server = RuntimeServer(workdir, STATECRAFT_HTTP_ALLOWED_HOSTS="127.0.0.1",
+    server = RuntimeServer(workdir, STATECRAFT_HTTP_ALLOWED_HOSTS="127.0.0.1:*",
                            STATECRAFT_MOCK_CONFIG=str(workdir / "MockConfigFile.json"))
     (workdir / "MockConfigFile.json").write_text(json.dumps(MOCK_CONFIG))
     server.setup()
