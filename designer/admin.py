@@ -83,7 +83,7 @@ class AccessKeyAddForm(forms.ModelForm):
 class AccessKeyAdmin(admin.ModelAdmin):
     list_display = ("access_key_id", "user", "enabled", "created")
     list_filter = ("enabled",)
-    exclude = ("secret",)
+    exclude = ("secret_encrypted",)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -122,7 +122,7 @@ def authenticate(request, *, now: datetime | None = None) -> Identity:
         raise AuthError("IncompleteSignatureException", "Credential should be scoped to a valid region. ")
     key_id, date, region, service, _ = credential
     key = AccessKey.objects.select_related("user").filter(access_key_id=key_id, enabled=True).first()
-    if key is None or not key.user.is_active:
+    if key is None or not key.user.is_active or key.secret is None:
         raise AuthError("UnrecognizedClientException", "The security token included in the request is invalid.")
     amz_date = request.META.get("HTTP_X_AMZ_DATE", "")
     try:

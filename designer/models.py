@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from designer import secret_box
+
 
 class MachineType(models.TextChoices):
     STANDARD = "STANDARD"
@@ -284,8 +286,10 @@ class AccessKey(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_keys")
     access_key_id = models.CharField(max_length=128, unique=True)
-    # Stored in the clear: SigV4 verification needs the secret itself, as AWS does server-side.
-    secret = models.CharField(max_length=128)
+    # Encrypted at rest (designer.secret_box): SigV4 verification needs the secret itself, so it
+    # is reversible, but a copy of the database alone does not give it away. Read and write it
+    # through the `secret` property.
+    secret_encrypted = models.TextField()
     enabled = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -294,6 +298,15 @@ class AccessKey(models.Model):
 
     def __str__(self) -> str:
         return self.access_key_id
+
+    @property
+    def secret(self) -> str | None:
+        """The plaintext secret (None when it was encrypted under a secret key no longer set)."""
+        return secret_box.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, plaintext: str) -> None:
+        self.secret_encrypted = secret_box.encrypt(plaintext)
 
 
 class MapRun(models.Model):
