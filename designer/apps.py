@@ -12,9 +12,10 @@ class DesignerConfig(AppConfig):
         from django.conf import settings
 
         from designer import production  # noqa: F401  (registers the production system check)
-        from engine import strict_json
+        from engine import evaluation_budget, strict_json
 
         strict_json.configure(max_depth=settings.STATECRAFT_MAX_JSON_DEPTH)
+        evaluation_budget.configure(**settings.STATECRAFT_EVALUATION_LIMITS)
         # Imported here, not at the top: models must be loaded before the runtime's modules.
         from designer import runtime, status_hooks
         from designer.services.runtime_hooks import register_runtime

@@ -225,6 +225,19 @@ STATECRAFT_ACCOUNT_ID = os.environ.get("STATECRAFT_ACCOUNT_ID", "000000000000")
 STATECRAFT_DEFAULT_REGION = os.environ.get("STATECRAFT_DEFAULT_REGION", "us-east-1")
 # How deeply JSON from outside (API bodies, inputs, definitions, WebSocket messages) may nest.
 STATECRAFT_MAX_JSON_DEPTH = int(os.environ.get("STATECRAFT_MAX_JSON_DEPTH") or 100)
+# Budgets of one JSONata / intrinsic evaluation (engine.evaluation_budget); unset: its defaults.
+STATECRAFT_EVALUATION_LIMITS = {
+    key: kind(os.environ[name])
+    for key, name, kind in (
+        ("seconds", "STATECRAFT_EVAL_SECONDS", float),
+        ("inline_seconds", "STATECRAFT_EVAL_INLINE_SECONDS", float),
+        ("slice_seconds", "STATECRAFT_EVAL_SLICE_SECONDS", float),
+        ("steps", "STATECRAFT_EVAL_STEPS", int),
+        ("items", "STATECRAFT_EVAL_MAX_ITEMS", int),
+        ("workers", "STATECRAFT_EVAL_WORKERS", int),
+    )
+    if os.environ.get(name)
+}
 # Local Lambda handlers: {"function name": "dotted.path.to.callable"}.
 STATECRAFT_FUNCTIONS: dict[str, str] = {
     "order-validate": "designer.examples.functions.validate_order",

@@ -17,6 +17,7 @@ into States.QueryEvaluationError with AWS's wording.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import math
 import re
@@ -29,6 +30,7 @@ from jsonata.jexception import JException
 from jsonata.timebox import Timebox
 from jsonata.utils import Utils
 
+from engine.evaluation_budget import Tracker
 from engine.jsonata_functions import FUNCTION_FRAME
 
 # A marker for JSONata's "undefined": no value at all, as opposed to JSON null (None).
@@ -225,10 +227,14 @@ def _parse(source: str) -> Jsonata:
 
 
 class _ScopeFrame(Jsonata.Frame):
-    """The root frame of one evaluation: `$states`, then the variables, then the functions."""
+    """The root frame of one evaluation: `$states`, then the variables, then the functions.
 
-    def __init__(self, states: Mapping[str, Any], variables: Any):
-        self.bindings = {}
+    It also binds jsonata-python's step callbacks to the evaluation's budget
+    (`engine.evaluation_budget.Tracker`): time, steps, sizes and cancellation.
+    """
+
+    def __init__(self, states: Mapping[str, Any], variables: Any, tracker: Tracker):
+        self.bindings = {"__evaluate_entry": tracker.enter, "__evaluate_exit": tracker.leave}
         self.parent = FUNCTION_FRAME
         self.is_parallel_call = False
         self._states = states
@@ -275,9 +281,19 @@ def _run(compiled: Jsonata, states: Mapping[str, Any], variables: Any) -> Any:
     # (`Jsonata.CURRENT`); pointing it at this one keeps $now()/$millis() per evaluation.
     Jsonata.CURRENT.jsonata = instance
     instance.timestamp = Timebox.current_milli_time()
-    frame = _ScopeFrame(states, variables)
+    tracker = Tracker()
+    # jsonata-python calls ranges through the instance, so the budget's check sits in front.
+    instance.evaluate_range_expression = functools.partial(_bounded_range, instance, tracker)
+    frame = _ScopeFrame(states, variables, tracker)
     result = instance.eval(instance.ast, None, frame)
     return to_json(result)
+
+
+def _bounded_range(instance: Jsonata, tracker: Tracker, lhs: Any, rhs: Any) -> Any:
+    """`[a..b]` within the evaluation's memory budget (jsonata's own limit is 1e7 items)."""
+    if type(lhs) is int and type(rhs) is int and rhs >= lhs:
+        tracker.check_range(rhs - lhs + 1)
+    return Jsonata.evaluate_range_expression(instance, lhs, rhs)
 
 
 _MAIN = threading.main_thread()

@@ -27,6 +27,7 @@ from typing import Any
 from engine.checkpoint import re_enter
 from engine.context import StateContext, prefix_cause
 from engine.errors import DataLimitExceeded, StatesError, error_matches
+from engine.evaluation_budget import run_sync_handler
 from engine.history import STATE_ENTERED, STATE_EXITED
 from engine.hooks import UNCHANGED, StatePoint, StateReport
 from engine.paths import to_json, to_json_sharing
@@ -234,6 +235,9 @@ async def run_states(runner: Any, machine: Any, name: str, value: Any, frame: An
                 name, value = await with_retry(ctx, value)
             elif state.is_async:
                 name, value = await attempt_async(ctx, value)
+            elif state.jsonata is not None:
+                # A long JSONata evaluation moves off the loop (engine.evaluation_budget).
+                name, value = await run_sync_handler(attempt, ctx, value)
             else:
                 name, value = attempt(ctx, value)
             text = to_json(value) if text is None or len(text) < BIG_TEXT else to_json_sharing(value)

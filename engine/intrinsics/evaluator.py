@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine.errors import Runtime
+from engine.evaluation_budget import limits, too_big
 from engine.intrinsics.functions_text import fill_template, states_format
 from engine.intrinsics.parser import Call, IntrinsicSyntaxError, Literal, Path, parse_intrinsic
 from engine.intrinsics.table import INTRINSICS
@@ -27,7 +28,12 @@ def evaluate_intrinsic(expression: str, resolve: Resolve) -> Any:
         evaluator = _compiled(expression)
     except IntrinsicSyntaxError as exc:
         raise Runtime(exc.message) from None
-    return evaluator(resolve)
+    result = evaluator(resolve)
+    if too_big(result):
+        # The memory budget of engine.evaluation_budget, as for JSONata.
+        raise Runtime(f"The result of {expression[:60]} exceeds the evaluation budget of "
+                      f"{limits().items} items or characters")
+    return result
 
 
 @lru_cache(maxsize=4096)
