@@ -16,8 +16,8 @@ from botocore.credentials import Credentials
 from channels.testing import WebsocketCommunicator
 from django.test import Client, RequestFactory
 
-from designer import services
 from designer.aws_api import views
+from designer.services import machines
 from tests.designer.conftest import ACCESS_KEY_ID, SECRET, definition_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ def code_of(body: dict) -> str:
 
 @pytest.fixture
 def machine(access_key):
-    machine, _ = services.state_machine_create(owner=access_key.user, region="us-east-1", name="m",
+    machine, _ = machines.state_machine_create(owner=access_key.user, region="us-east-1", name="m",
                                                definition=definition_text())
     return machine
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from designer import services
 from designer.models import AccessKey
+from designer.services import access_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ def _raw_rows() -> list[tuple]:
 
 
 def test_access_key_secrets_are_not_stored_in_the_clear(user):
-    key = services.access_key_create(user=user, secret="a-very-recognisable-secret-0123456789")
-    services.ensure_access_key(user, "test", "test")
+    key = access_keys.access_key_create(user=user, secret="a-very-recognisable-secret-0123456789")
+    access_keys.ensure_access_key(user, "test", "test")
     stored = " ".join(str(value) for row in _raw_rows() for value in row)
     assert "a-very-recognisable-secret" not in stored
     assert AccessKey.objects.get(pk=key.pk).secret == "a-very-recognisable-secret-0123456789"
@@ -27,7 +27,7 @@ def test_access_key_secrets_are_not_stored_in_the_clear(user):
 
 
 def test_a_secret_encrypted_under_another_secret_key_is_unreadable_not_an_error(user, settings):
-    key = services.access_key_create(user=user)
+    key = access_keys.access_key_create(user=user)
     plaintext, old_secret_key = key.secret, settings.SECRET_KEY
     settings.SECRET_KEY = "another-secret-key-entirely-0123456789-abcdef"
     assert AccessKey.objects.get(pk=key.pk).secret is None
