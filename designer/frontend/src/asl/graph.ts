@@ -1,8 +1,9 @@
 // aslToGraph: the canvas derived from the document. Pure: the same document and positions
 // always give the same nodes and edges. Containers (Parallel branches, Map item processors)
 // become nested group nodes whose size follows their children.
-import { innerBlocks, nodeId, scopeId } from "./scope";
-import { isEnd, outputHandles, TERMINAL_TYPES, transitions } from "./transitions";
+import { nodeId, scopeId } from "./scope";
+import { innerBlocks, isTerminalType, stateFacts } from "./stateTypes";
+import { isEnd, outputHandles, transitions } from "./transitions";
 import type { Block, Machine, Positions, ScopePath, State, XY } from "./types";
 
 export const STATE_W = 200;
@@ -175,7 +176,7 @@ export function aslToGraph(doc: Machine, positions: Positions = {}): Graph {
           const group: GraphNode = {
             id: groupId, type: "group", parentId: id, width: 0, height: 0,
             position: positions[groupId] ?? { x, y: CONTAINER_HEAD },
-            data: { kind: "group", name: state.Type === "Map" ? "Item processor" : `Branch ${branch + 1}`, path: childPath, handles: [] },
+            data: { kind: "group", name: stateFacts(state.Type).blocks === "ItemProcessor" ? "Item processor" : `Branch ${branch + 1}`, path: childPath, handles: [] },
             draggable: false, selectable: false, connectable: false, deletable: false,
           };
           nodes.push(group);
@@ -214,7 +215,7 @@ export function aslToGraph(doc: Machine, positions: Positions = {}): Graph {
         edges.push(edge(path, from, t.handle, nodeId(path, t.target), { kind: t.kind, label: t.label, path, sourceName: name, targetName: t.target, handle: t.handle }));
       }
       if (isEnd(state)) {
-        const handle = TERMINAL_TYPES.has(state.Type) ? "end" : "next";
+        const handle = isTerminalType(state.Type) ? "end" : "next";
         edges.push(edge(path, from, handle, end.id, { kind: "end", path, sourceName: name, targetName: undefined, handle }));
       }
     }

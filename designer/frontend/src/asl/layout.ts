@@ -4,8 +4,9 @@
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { ELK as ElkApi, ElkNode, ElkPort, ElkExtendedEdge } from "elkjs/lib/elk-api";
 import { CONTAINER_HEAD, endId, GROUP_HEAD, GROUP_PAD, MARKER_H, MARKER_W, reachOrder, startId, STATE_H, STATE_W } from "./graph";
-import { allStateNames, innerBlocks, nodeId, scopeId } from "./scope";
-import { isEnd, outputHandles, TERMINAL_TYPES, transitions } from "./transitions";
+import { allStateNames, nodeId, scopeId } from "./scope";
+import { innerBlocks, isTerminalType } from "./stateTypes";
+import { isEnd, outputHandles, transitions } from "./transitions";
 import type { Block, Machine, Positions, ScopePath, State } from "./types";
 
 const pageElk: ElkApi = new ELK();
@@ -50,7 +51,7 @@ interface Sized {
 /** ELK ports for a state: `in` on top; Choice rules, Default, Next below (in order); Catchers right. */
 export function statePorts(id: string, state: State): ElkPort[] {
   const handles = outputHandles(state);
-  if (TERMINAL_TYPES.has(state.Type)) handles.push("end");
+  if (isTerminalType(state.Type)) handles.push("end");
   const south = handles.filter((h) => !h.startsWith("catch:"));
   const east = handles.filter((h) => h.startsWith("catch:"));
   // ELK numbers FIXED_ORDER ports clockwise from the top-left corner: the east side runs
@@ -105,7 +106,7 @@ async function layoutBlock(block: Block, path: ScopePath, elk: ElkApi): Promise<
       edges.push({ id: `${id}->${t.handle}->${t.target}`, sources: [`${id}::${t.handle}`], targets: [`${nodeId(path, t.target)}::in`] });
     }
     if (isEnd(state)) {
-      const handle = TERMINAL_TYPES.has(state.Type) ? "end" : "next";
+      const handle = isTerminalType(state.Type) ? "end" : "next";
       edges.push({ id: `${id}->end`, sources: [`${id}::${handle}`], targets: [`${end}::in`] });
     }
   }

@@ -2,7 +2,8 @@
 // rename with every reference rewritten, duplicate, connect/disconnect, copy/paste, branches.
 // Each returns a new document and shares every untouched state with the old one.
 import { allStateNames, editBlock, getBlock } from "./scope";
-import { removeTransition, retarget, setTransition, TERMINAL_TYPES, transitions } from "./transitions";
+import { isContainer, processorKey, stateFacts } from "./stateTypes";
+import { removeTransition, retarget, setTransition, transitions } from "./transitions";
 import type { Block, Machine, Positions, ScopePath, State, StatesMap } from "./types";
 
 /** An empty machine, as `/machines/new` starts. */
@@ -21,7 +22,7 @@ export function uniqueName(doc: Machine, base: string, taken: Set<string> = new 
 
 /** Give every state nested inside `state` a machine-wide unique name (for duplicate and paste). */
 function renameNestedUnique(doc: Machine, state: State, taken: Set<string>): State {
-  if (state.Type !== "Parallel" && state.Type !== "Map") return state;
+  if (!isContainer(state)) return state;
   const renameBlock = (block: Block): Block => {
     let inner: Machine = { ...block, States: { ...block.States } } as Machine;
     for (const name of Object.keys(block.States ?? {})) {
@@ -32,8 +33,8 @@ function renameNestedUnique(doc: Machine, state: State, taken: Set<string>): Sta
     }
     return inner;
   };
-  if (state.Type === "Parallel") return { ...state, Branches: (state.Branches ?? []).map(renameBlock) };
-  const key = state.ItemProcessor || !state.Iterator ? "ItemProcessor" : "Iterator";
+  if (stateFacts(state.Type).blocks === "Branches") return { ...state, Branches: (state.Branches ?? []).map(renameBlock) };
+  const key = processorKey(state);
   return state[key] ? { ...state, [key]: renameBlock(state[key]) } : state;
 }
 
@@ -48,8 +49,9 @@ export function addState(doc: Machine, path: ScopePath, name: string, state: Sta
 
 /** Point the new state at `target` (Choice: as its Default) unless it is Succeed/Fail. */
 function continueTo(state: State, target: string): State {
-  if (TERMINAL_TYPES.has(state.Type)) return state;
-  if (state.Type === "Choice") return { ...state, Default: target };
+  const moves = stateFacts(state.Type).moves;
+  if (moves === "none") return state;
+  if (moves === "choices") return { ...state, Default: target };
   const { End: _end, ...rest } = state;
   return { ...rest, Next: target } as State;
 }
@@ -68,14 +70,15 @@ export function insertBetween(doc: Machine, path: ScopePath, source: string, han
 export function insertAfter(doc: Machine, path: ScopePath, source: string, name: string, state: State): Machine {
   const src = getBlock(doc, path)?.States[source];
   // After a Choice the new state becomes its Default when it has none (AWS does the same).
-  if (src?.Type === "Choice" && src.Default === undefined) return insertBetween(doc, path, source, "default", undefined, name, state);
-  if (!src || TERMINAL_TYPES.has(src.Type) || src.Type === "Choice") return addState(doc, path, name, state);
+  const moves = stateFacts(src?.Type).moves;
+  if (src && moves === "choices" && src.Default === undefined) return insertBetween(doc, path, source, "default", undefined, name, state);
+  if (!src || moves !== "next") return addState(doc, path, name, state);
   return insertBetween(doc, path, source, "next", typeof src.Next === "string" ? src.Next : undefined, name, state);
 }
 
 /** Where a deleted state's predecessors go: its Next (a Choice: Default, else its first rule). */
 function successorOf(state: State): string | undefined {
-  if (state.Type === "Choice") return state.Default ?? state.Choices?.find((r: any) => r?.Next)?.Next;
+  if (stateFacts(state.Type).moves === "choices") return state.Default ?? state.Choices?.find((r: any) => r?.Next)?.Next;
   return typeof state.Next === "string" ? state.Next : undefined;
 }
 
@@ -175,7 +178,7 @@ export function addBranch(doc: Machine, path: ScopePath, parallel: string): Mach
   const passName = uniqueName(doc, "Pass");
   return editBlock(doc, path, (block) => {
     const state = block.States[parallel];
-    if (state?.Type !== "Parallel") return;
+    if (stateFacts(state?.Type).blocks !== "Branches") return;
     const branch: Block = { StartAt: passName, States: { [passName]: { Type: "Pass", End: true } } };
     block.States[parallel] = { ...state, Branches: [...(state.Branches ?? []), branch] };
   });
@@ -185,7 +188,7 @@ export function addBranch(doc: Machine, path: ScopePath, parallel: string): Mach
 export function removeBranch(doc: Machine, path: ScopePath, parallel: string, index: number): Machine {
   return editBlock(doc, path, (block) => {
     const state = block.States[parallel];
-    if (state?.Type !== "Parallel") return;
+    if (stateFacts(state?.Type).blocks !== "Branches") return;
     block.States[parallel] = { ...state, Branches: (state.Branches ?? []).filter((_: unknown, i: number) => i !== index) };
   });
 }

@@ -1,21 +1,7 @@
 // Nested blocks: finding, walking and immutably editing the StartAt/States blocks of a machine
 // (the root, each Parallel branch, each Map ItemProcessor or legacy Iterator), and node ids.
-import type { Block, Machine, ScopePath, State } from "./types";
-
-/** The nested blocks a container state holds, in order (Parallel branches, or a Map's processor). */
-export function innerBlocks(state: State | undefined): Block[] {
-  if (!state) return [];
-  if (state.Type === "Parallel") return Array.isArray(state.Branches) ? state.Branches : [];
-  if (state.Type === "Map") {
-    const processor = state.ItemProcessor ?? state.Iterator;
-    return processor ? [processor] : [];
-  }
-  return [];
-}
-
-export function isContainer(state: State | undefined): boolean {
-  return state?.Type === "Parallel" || state?.Type === "Map";
-}
+import { innerBlocks, processorKey, stateFacts } from "./stateTypes";
+import type { Block, Machine, ScopePath } from "./types";
 
 /** The block at `path`, or undefined when the path no longer exists. */
 export function getBlock(doc: Machine, path: ScopePath): Block | undefined {
@@ -25,10 +11,6 @@ export function getBlock(doc: Machine, path: ScopePath): Block | undefined {
     if (!block) return undefined;
   }
   return block;
-}
-
-function processorKey(state: State): "ItemProcessor" | "Iterator" {
-  return state.ItemProcessor || !state.Iterator ? "ItemProcessor" : "Iterator";
 }
 
 /** Copy-on-write edit of the block at `path`: `edit` receives a shallow copy whose `States` is also a copy. */
@@ -42,7 +24,7 @@ export function editBlock(doc: Machine, path: ScopePath, edit: (block: Block) =>
     const step = path[depth];
     const container = copy.States[step.state];
     if (!container) throw new Error(`No state ${step.state}`);
-    if (container.Type === "Parallel") {
+    if (stateFacts(container.Type).blocks === "Branches") {
       const branches = [...container.Branches];
       branches[step.branch] = rewrite(branches[step.branch], depth + 1);
       copy.States[step.state] = { ...container, Branches: branches };

@@ -1,6 +1,7 @@
 // A state's outgoing transitions as handle ids (`next`, `default`, `choice:<i>`, `catch:<i>`),
 // and copy-on-write setters. ASL: Next/End, Choice Choices[].Next and Default, Catch[].Next.
 import { describeRule } from "./choiceRules";
+import { canCatch, isTerminalType, stateFacts } from "./stateTypes";
 import type { State } from "./types";
 
 export interface Transition {
@@ -10,22 +11,15 @@ export interface Transition {
   label?: string;
 }
 
-/** Types that never have Next or End. */
-export const TERMINAL_TYPES = new Set(["Succeed", "Fail"]);
-
-export function canCatch(state: State): boolean {
-  return state.Type === "Task" || state.Type === "Parallel" || state.Type === "Map";
-}
-
 /** Does the state end its block (End: true, Succeed, Fail)? */
 export function isEnd(state: State): boolean {
-  return TERMINAL_TYPES.has(state.Type) || state.End === true;
+  return isTerminalType(state.Type) || state.End === true;
 }
 
 /** Outgoing transitions in handle order: Choice rules, Default, Next, then Catchers. */
 export function transitions(state: State): Transition[] {
   const out: Transition[] = [];
-  if (state.Type === "Choice") {
+  if (stateFacts(state.Type).moves === "choices") {
     (Array.isArray(state.Choices) ? state.Choices : []).forEach((rule: any, i: number) => {
       if (typeof rule?.Next === "string") out.push({ handle: `choice:${i}`, target: rule.Next, kind: "choice", label: describeRule(rule) });
     });
@@ -47,10 +41,11 @@ export function transitions(state: State): Transition[] {
 /** The output handles a state offers (a free `catch:<n>` handle adds a new Catcher). */
 export function outputHandles(state: State): string[] {
   const handles: string[] = [];
-  if (state.Type === "Choice") {
+  const moves = stateFacts(state.Type).moves;
+  if (moves === "choices") {
     (state.Choices ?? []).forEach((_: unknown, i: number) => handles.push(`choice:${i}`));
     handles.push("default");
-  } else if (!TERMINAL_TYPES.has(state.Type)) {
+  } else if (moves === "next") {
     handles.push("next");
   }
   if (canCatch(state)) {
@@ -69,7 +64,7 @@ function parseHandle(handle: string): { kind: string; index: number } {
 export function setTransition(state: State, handle: string, target: string): State {
   const { kind, index } = parseHandle(handle);
   if (kind === "next") {
-    if (TERMINAL_TYPES.has(state.Type) || state.Type === "Choice") return state;
+    if (stateFacts(state.Type).moves !== "next") return state;
     const { End: _end, ...rest } = state;
     return { ...rest, Next: target } as State;
   }

@@ -1,5 +1,6 @@
 // Where an edge runs and where its label sits: shared by the canvas (AslEdge) and the SVG export,
 // so an exported diagram reads like the canvas.
+import { isContainer } from "../asl/stateTypes";
 import { getSmoothStepPath, Position } from "@xyflow/react";
 import type { EdgeKind, GraphNode } from "../asl/graph";
 
@@ -35,8 +36,7 @@ export function handlePoint(node: GraphNode, handle: string): { x: number; y: nu
   const east = handles.filter((h) => h.startsWith("catch:"));
   if (handle.startsWith("catch:")) {
     const i = Math.max(0, east.indexOf(handle));
-    const type = node.data.state?.Type;
-    const top = type === "Parallel" || type === "Map" ? 14 + i * 12 : ((i + 1) / (east.length + 1)) * node.height;
+    const top = isContainer(node.data.state) ? 14 + i * 12 : ((i + 1) / (east.length + 1)) * node.height;
     return { x: node.width, y: top, position: Position.Right };
   }
   const south = handles.filter((h) => !h.startsWith("catch:"));

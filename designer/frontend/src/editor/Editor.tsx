@@ -1,5 +1,6 @@
 // The designer page: palette | canvas | inspector, with the code view beside the canvas,
 // the diagnostics list below it and the toolbar above. The document lives in the store.
+import { stateFacts } from "../asl/stateTypes";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { aslToGraph, mergePositions } from "../asl/graph";
@@ -278,7 +279,7 @@ function lastEndState(doc: Machine): string | undefined {
   const names = Object.keys(doc.States ?? {});
   for (let i = names.length - 1; i >= 0; i--) {
     const s = doc.States[names[i]];
-    if (s.End === true && s.Type !== "Choice") return names[i];
+    if (s.End === true && stateFacts(s.Type).moves === "next") return names[i];
   }
   return undefined;
 }

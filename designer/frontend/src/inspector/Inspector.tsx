@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { renamePositions, renameState, setStartAt, updateState } from "../asl/ops";
 import { allStateNames, getBlock, locateNode, nodeId, pointerTarget } from "../asl/scope";
+import { stateFacts } from "../asl/stateTypes";
 import type { State } from "../asl/types";
 import { InspectorDebug } from "../debug/InspectorDebug";
 import { useEditor } from "../editor/store";
@@ -73,6 +74,7 @@ export function Inspector({ functions }: { functions: string[] }) {
   const { path, name } = located;
   const id = nodeId(path, name);
   const def = nodeDef(state.Type);
+  const facts = stateFacts(state.Type);
   const jsonata = (state.QueryLanguage ?? doc.QueryLanguage) === "JSONata";
   const change = (next: State) => apply((d) => updateState(d, path, name, next), { key: `${id}/form` });
   const block = getBlock(doc, path)!;
@@ -105,7 +107,7 @@ export function Inspector({ functions }: { functions: string[] }) {
       <Section title="Configuration">
         <NameField name={name} error={nameError} taken={allStateNames(doc)} onRename={rename} />
         {Typed && <Typed state={state} name={name} path={path} doc={doc} jsonata={jsonata} change={change} errors={errors} />}
-        {def.transitions === "next" && (
+        {facts.moves === "next" && (
           <SelectField label="Next state" field="Next" value={state.End ? "__end__" : state.Next ?? ""} error={errors.Next}
             options={[["", "— choose —"], ["__end__", "End of workflow"], ...targets.map((t): [string, string] => [t, t])]}
             onChange={(v) => {
@@ -138,12 +140,8 @@ export function Inspector({ functions }: { functions: string[] }) {
         )}
         {io.Assign && <JsonField label="Assign (variables)" field="Assign" value={state.Assign} onChange={(v) => change(withField(state, "Assign", v))} rows={2} />}
       </Section>
-      {def.retry && (
-        <>
-          <RetryEditor state={state} change={change} />
-          <CatchEditor state={state} change={change} targets={targets} jsonata={jsonata} errors={errors} />
-        </>
-      )}
+      {facts.canRetry && <RetryEditor state={state} change={change} />}
+      {facts.canCatch && <CatchEditor state={state} change={change} targets={targets} jsonata={jsonata} errors={errors} />}
       {Object.keys(serverErrors).length > 0 && (
         <Section title="Problems">
           <ul className="problems">{Object.entries(serverErrors).map(([f, m]) => <li key={f}><code>{f}</code> {m}</li>)}</ul>

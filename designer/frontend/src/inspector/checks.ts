@@ -1,5 +1,6 @@
 // The inspector's own checks: what can be told from the form alone, shown inline beside the
 // field while the server's full validation (engine.validate) runs in the background.
+import { stateFacts } from "../asl/stateTypes";
 import { getBlock } from "../asl/scope";
 import type { Machine, ScopePath, State } from "../asl/types";
 
@@ -20,7 +21,7 @@ export function localErrors(doc: Machine, path: ScopePath, name: string, state: 
     });
   }
   if (state.Next !== undefined && !has(state.Next)) errors.Next = `No state named "${state.Next}"`;
-  else if (!["Choice", "Succeed", "Fail"].includes(state.Type) && state.Next === undefined && state.End !== true) errors.Next = "Choose the next state or end here";
+  else if (stateFacts(state.Type).moves === "next" && state.Next === undefined && state.End !== true) errors.Next = "Choose the next state or end here";
   if (state.Type === "Wait" && typeof state.Seconds === "number" && state.Seconds < 0) errors.Seconds = "Must be 0 or more";
   (state.Catch ?? []).forEach((c: any, i: number) => {
     if (!has(c?.Next)) errors[`Catch/${i}/Next`] = "Choose the fallback state";

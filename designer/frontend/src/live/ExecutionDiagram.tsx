@@ -2,6 +2,7 @@
 // Map and Parallel nodes carry their iteration / branch counts; a state run many times (inside
 // a Map) carries its run counts. Node overlay objects are reused while a state's status does
 // not change, so the diagram re-renders only the nodes that did.
+import { stateFacts } from "../asl/stateTypes";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useMemo, useRef } from "react";
 import { aslToGraph, mergePositions } from "../asl/graph";
@@ -47,11 +48,12 @@ export function ExecutionDiagram({ definition, positions, status, selected, onSe
       const name = node.data.name;
       const entry = status.states[name];
       const st: Status = entry?.status ?? "NOT_STARTED";
-      const type = node.data.state?.Type;
-      const counts: Counts | undefined = type === "Map" || type === "Parallel" ? status.iterations[name] : entry?.counts;
+      // A container counts its iterations (Map) or branches (Parallel); any other state its runs.
+      const blocks = stateFacts(node.data.state?.Type).blocks;
+      const counts: Counts | undefined = blocks ? status.iterations[name] : entry?.counts;
       const total = Object.values(counts ?? {}).reduce((a, b) => a + (b ?? 0), 0);
-      const showCounts = type === "Map" || type === "Parallel" ? total > 0 : total > 1;
-      const noun = type === "Map" ? "iterations" : type === "Parallel" ? "branches" : "runs";
+      const showCounts = blocks ? total > 0 : total > 1;
+      const noun = blocks === "ItemProcessor" ? "iterations" : blocks === "Branches" ? "branches" : "runs";
       const badge = showCounts ? countsText(counts) : undefined;
       const badgeTitle = showCounts ? countsTitle(counts, noun) : undefined;
       const prev = cache.current.get(node.id);

@@ -2,6 +2,7 @@
 // live status, the selected state's details, the event history and a timeline, with stop,
 // redrive and "run again". Everything live comes from ws/executions/<id>/ through the store.
 import { useEffect, useMemo, useState } from "react";
+import { innerBlocks, stateFacts } from "../asl/stateTypes";
 import type { Machine } from "../asl/types";
 import { Link } from "../router";
 import { ExecutionDiagram, Legend } from "./ExecutionDiagram";
@@ -106,8 +107,10 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
     const container = view.runs[scope.parent];
     const inner = new Set<string>();
     const state = findState(definition, container?.name ?? "");
-    if (state?.Type === "Map") collectStates(state.ItemProcessor ?? state.Iterator).names.forEach((n) => inner.add(n));
-    if (state?.Type === "Parallel") collectStates(state.Branches?.[scope.index]).names.forEach((n) => inner.add(n));
+    // A Map holds one block (its item processor), a Parallel one block per branch.
+    const blocks = innerBlocks(state);
+    const block = stateFacts(state?.Type).blocks === "Branches" ? blocks[scope.index] : blocks[0];
+    collectStates(block).names.forEach((n) => inner.add(n));
     const within = view.resultWithin(scope);
     const states = { ...base.states };
     for (const n of inner) states[n] = within[n] ?? { status: "NOT_STARTED", counts: {} };
@@ -166,7 +169,7 @@ function ExecutionView({ machine, info, live }: { machine: string; info: Executi
           <Legend />
           {scope && container && (
             <div className="iteration-banner" data-testid="opened-iteration">
-              Showing {container.type === "Map" ? `iteration ${scope.index}` : `branch ${scope.index + 1}`} of {container.name}
+              Showing {stateFacts(container.type).blocks === "ItemProcessor" ? `iteration ${scope.index}` : `branch ${scope.index + 1}`} of {container.name}
               <button type="button" className="link" onClick={() => setScope(null)}>Show all</button>
             </div>
           )}
@@ -197,13 +200,8 @@ function findState(machine: any, name: string): any {
   const states = machine?.States ?? {};
   for (const [key, state] of Object.entries<any>(states)) {
     if (key === name) return state;
-    for (const branch of state?.Branches ?? []) {
-      const found = findState(branch, name);
-      if (found) return found;
-    }
-    const processor = state?.ItemProcessor ?? state?.Iterator;
-    if (processor) {
-      const found = findState(processor, name);
+    for (const block of innerBlocks(state)) {
+      const found = findState(block, name);
       if (found) return found;
     }
   }

@@ -1,6 +1,7 @@
 // The inspector of the execution page: the selected state's runs (input, output, variables,
 // error and cause, retries, timings) and, for a Map or Parallel, its iterations or branches,
 // each of which can be opened to colour the diagram with that iteration alone.
+import { stateFacts } from "../asl/stateTypes";
 import { ChildExecutions } from "./ChildExecutions";
 import { useState } from "react";
 import { duration, pretty, STATUS_LABEL, time } from "./format";
@@ -93,8 +94,8 @@ function RunView({ run, onOpen }: { run: Run; onOpen: (s: Scope | null) => void 
         </section>
       )}
       {run.type === "Task" && <ChildExecutions eventIds={run.eventIds} output={run.output} />}
-      {run.type === "Map" && <Iterations run={run} onOpen={onOpen} />}
-      {run.type === "Parallel" && <Branches run={run} onOpen={onOpen} />}
+      {stateFacts(run.type).blocks === "ItemProcessor" && <Iterations run={run} onOpen={onOpen} />}
+      {stateFacts(run.type).blocks === "Branches" && <Branches run={run} onOpen={onOpen} />}
       <section><h4>Input</h4><pre className="json" data-testid="state-input">{pretty(run.input) || "—"}</pre></section>
       <section><h4>Output</h4><pre className="json" data-testid="state-output">{pretty(run.output) || "—"}</pre></section>
       {run.variables && <section><h4>Variables assigned</h4><pre className="json">{pretty(run.variables)}</pre></section>}

@@ -3,6 +3,7 @@
 // Python tests, keeps the two equal. Beyond the Python version it keeps, per run of a state,
 // what the inspector shows: input, output, variables, error and cause, retries and timings.
 
+import { innerBlocks, stateFacts } from "../asl/stateTypes";
 export type Status = "NOT_STARTED" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "CAUGHT_ERROR" | "CANCELLED";
 export const STATUSES: Status[] = ["NOT_STARTED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "CAUGHT_ERROR", "CANCELLED"];
 const PRIORITY: Status[] = ["IN_PROGRESS", "FAILED", "CAUGHT_ERROR", "CANCELLED", "SUCCEEDED"];
@@ -101,10 +102,8 @@ export function collectStates(machine: any, names: string[] = [], terminal = new
   for (const [name, state] of Object.entries<any>(states)) {
     names.push(name);
     if (!state || typeof state !== "object") continue;
-    if (state.End === true || state.Type === "Succeed") terminal.add(name);
-    for (const branch of state.Branches ?? []) if (branch && typeof branch === "object") collectStates(branch, names, terminal);
-    const processor = state.ItemProcessor ?? state.Iterator;
-    if (processor && typeof processor === "object") collectStates(processor, names, terminal);
+    if (state.End === true || stateFacts(state.Type).terminal === "succeed") terminal.add(name);
+    for (const block of innerBlocks(state)) if (block && typeof block === "object") collectStates(block, names, terminal);
   }
   return { names, terminal };
 }

@@ -11,6 +11,5 @@ export const choiceNode = defineNode({
   defaults: () => ({ Type: "Choice", Choices: [] }),
   subtitle: (s) => `${(s.Choices ?? []).length} rule${(s.Choices ?? []).length === 1 ? "" : "s"}${s.Default ? " + default" : ""}`,
   io: { InputPath: true, OutputPath: true, Output: true, Assign: true },
-  transitions: "choice",
   Section: ChoiceRulesEditor,
 });

@@ -30,9 +30,9 @@ export interface NodeDef {
   Section?: ComponentType<SectionProps>;
   /** Which of the JSONPath processing fields the type accepts (ASL's per-type table). */
   io: { InputPath?: boolean; Parameters?: "Parameters" | "ItemSelector"; ResultSelector?: boolean; ResultPath?: boolean; OutputPath?: boolean; Arguments?: boolean; Output?: boolean; Assign?: boolean };
-  retry?: boolean;
-  transitions: "next" | "choice" | "none";
 }
+// How a type moves on, whether it may Retry and Catch, and which blocks it holds are facts of the
+// ASL type, kept in one table for the canvas and the live view alike: asl/stateTypes.ts.
 
 /** Declare a node type (keeps the registry typed). */
 export function defineNode(def: NodeDef): NodeDef {

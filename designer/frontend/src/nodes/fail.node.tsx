@@ -11,7 +11,6 @@ export const failNode = defineNode({
   defaults: () => ({ Type: "Fail", Error: "Failed" }),
   subtitle: (s) => (s.Error ? `Error: ${s.Error}` : "Fail"),
   io: {},
-  transitions: "none",
   Section: ({ state, change, jsonata }) => (
     <>
       <TextField label="Error" field="Error" value={state.Error} onChange={(v) => change(withField(state, "Error", v))} />

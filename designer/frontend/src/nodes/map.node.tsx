@@ -1,4 +1,5 @@
 // Map: runs its ItemProcessor block once per item of the input array.
+import { processorKey } from "../asl/stateTypes";
 import { JsonField, NumberField, SelectField, TextField, withField } from "../inspector/fields";
 import { defineNode } from "./defineNode";
 
@@ -11,13 +12,11 @@ export const mapNode = defineNode({
   defaults: () => ({ Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Pass", States: { Pass: { Type: "Pass", End: true } } }, End: true }),
   subtitle: (s) => `${s.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED" ? "Distributed" : "Inline"} · ${s.ItemsPath ?? (s.Items !== undefined ? "Items" : "$")}`,
   io: { InputPath: true, Parameters: "ItemSelector", ResultSelector: true, ResultPath: true, OutputPath: true, Output: true, Assign: true },
-  retry: true,
-  transitions: "next",
   Section: ({ state, change, jsonata }) => {
-    const processorKey = state.ItemProcessor || !state.Iterator ? "ItemProcessor" : "Iterator";
-    const processor = state[processorKey] ?? { States: {} };
+    const key = processorKey(state);
+    const processor = state[key] ?? { States: {} };
     const config = processor.ProcessorConfig ?? {};
-    const setConfig = (key: string, value: unknown) => change({ ...state, [processorKey]: { ...processor, ProcessorConfig: withField(config, key, value) } });
+    const setConfig = (key: string, value: unknown) => change({ ...state, [key]: { ...processor, ProcessorConfig: withField(config, key, value) } });
     return (
       <>
         {jsonata ? (

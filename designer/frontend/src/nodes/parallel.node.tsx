@@ -16,8 +16,6 @@ export const parallelNode = defineNode({
   ], End: true }),
   subtitle: (s) => `${(s.Branches ?? []).length} branches`,
   io: { InputPath: true, Parameters: "Parameters", ResultSelector: true, ResultPath: true, OutputPath: true, Arguments: true, Output: true, Assign: true },
-  retry: true,
-  transitions: "next",
   Section: ({ state, name, path }) => {
     const apply = useEditor((s) => s.apply);
     return (

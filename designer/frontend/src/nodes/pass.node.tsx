@@ -11,7 +11,6 @@ export const passNode = defineNode({
   defaults: () => ({ Type: "Pass", End: true }),
   subtitle: (s) => (s.Result !== undefined ? "Injects a result" : "Pass state"),
   io: { InputPath: true, Parameters: "Parameters", ResultPath: true, OutputPath: true, Output: true, Assign: true },
-  transitions: "next",
   Section: ({ state, change, jsonata }) =>
     jsonata ? null : <JsonField label="Result" field="Result" value={state.Result} onChange={(v) => change(withField(state, "Result", v))} />,
 });

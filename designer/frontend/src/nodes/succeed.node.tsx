@@ -10,5 +10,4 @@ export const succeedNode = defineNode({
   defaults: () => ({ Type: "Succeed" }),
   subtitle: () => "Succeed",
   io: { InputPath: true, OutputPath: true, Output: true },
-  transitions: "none",
 });

@@ -11,8 +11,6 @@ export const taskNode = defineNode({
   defaults: () => ({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { "FunctionName": "", "Payload.$": "$" }, End: true }),
   subtitle: (s) => resourceLabel(s.Resource),
   io: { InputPath: true, Parameters: "Parameters", ResultSelector: true, ResultPath: true, OutputPath: true, Arguments: true, Output: true, Assign: true },
-  retry: true,
-  transitions: "next",
   Section: ({ state, change, errors }) => (
     <>
       <TextField label="Resource" field="Resource" value={state.Resource} list="resource-options" error={errors.Resource}

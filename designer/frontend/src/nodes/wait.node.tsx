@@ -16,7 +16,6 @@ export const waitNode = defineNode({
     return mode ? `${mode === "Seconds" ? `${s.Seconds} s` : `${mode}: ${s[mode]}`}` : "No wait time";
   },
   io: { InputPath: true, OutputPath: true, Output: true, Assign: true },
-  transitions: "next",
   Section: ({ state, change, errors }) => {
     const mode = MODES.find((m) => state[m] !== undefined) ?? "Seconds";
     const setMode = (next: string) => {
