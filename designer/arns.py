@@ -7,7 +7,8 @@
     arn:aws:states:<region>:<account>:express:<machine>:<execution name>:<uuid>
     arn:aws:states:<region>:<account>:activity:<name>
 
-The account is `settings.STATECRAFT_ACCOUNT_ID`; the region comes from each request's SigV4
+The account is the owner's own (`designer.accounts`; builders fall back to
+`settings.STATECRAFT_ACCOUNT_ID` when given none); the region comes from each request's SigV4
 credential scope. Parse errors carry AWS's `InvalidArn` messages.
 """
 
@@ -26,32 +27,32 @@ def account_id() -> str:
     return settings.STATECRAFT_ACCOUNT_ID
 
 
-def _prefix(region: str) -> str:
-    return f"arn:aws:states:{region}:{account_id()}"
+def _prefix(region: str, account: str | None) -> str:
+    return f"arn:aws:states:{region}:{account or account_id()}"
 
 
-def state_machine_arn(region: str, name: str) -> str:
-    return f"{_prefix(region)}:stateMachine:{name}"
+def state_machine_arn(region: str, name: str, account: str | None = None) -> str:
+    return f"{_prefix(region, account)}:stateMachine:{name}"
 
 
-def state_machine_version_arn(region: str, name: str, number: int) -> str:
-    return f"{_prefix(region)}:stateMachine:{name}:{number}"
+def state_machine_version_arn(region: str, name: str, number: int, account: str | None = None) -> str:
+    return f"{_prefix(region, account)}:stateMachine:{name}:{number}"
 
 
-def state_machine_alias_arn(region: str, name: str, alias: str) -> str:
-    return f"{_prefix(region)}:stateMachine:{name}:{alias}"
+def state_machine_alias_arn(region: str, name: str, alias: str, account: str | None = None) -> str:
+    return f"{_prefix(region, account)}:stateMachine:{name}:{alias}"
 
 
-def execution_arn(region: str, machine: str, name: str) -> str:
-    return f"{_prefix(region)}:execution:{machine}:{name}"
+def execution_arn(region: str, machine: str, name: str, account: str | None = None) -> str:
+    return f"{_prefix(region, account)}:execution:{machine}:{name}"
 
 
-def express_execution_arn(region: str, machine: str, name: str, uuid: str) -> str:
-    return f"{_prefix(region)}:express:{machine}:{name}:{uuid}"
+def express_execution_arn(region: str, machine: str, name: str, uuid: str, account: str | None = None) -> str:
+    return f"{_prefix(region, account)}:express:{machine}:{name}:{uuid}"
 
 
-def activity_arn(region: str, name: str) -> str:
-    return f"{_prefix(region)}:activity:{name}"
+def activity_arn(region: str, name: str, account: str | None = None) -> str:
+    return f"{_prefix(region, account)}:activity:{name}"
 
 
 @dataclass(frozen=True)

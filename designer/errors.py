@@ -27,6 +27,7 @@ def _error(code: str, http_status: int = 400) -> type[ServiceError]:
 
 
 ValidationException = _error("ValidationException")
+AccessDeniedException = _error("AccessDeniedException")
 InvalidName = _error("InvalidName")
 InvalidArn = _error("InvalidArn")
 InvalidDefinition = _error("InvalidDefinition")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from designer import secret_box
+from designer.accounts import account_id_for
 
 
 class MachineType(models.TextChoices):
@@ -74,7 +75,7 @@ class StateMachine(models.Model):
     def arn(self) -> str:
         from designer import arns
 
-        return arns.state_machine_arn(self.region, self.name)
+        return arns.state_machine_arn(self.region, self.name, account_id_for(self.owner_id))
 
 
 class StateMachineRevision(models.Model):
@@ -115,7 +116,9 @@ class StateMachineVersion(models.Model):
     def arn(self) -> str:
         from designer import arns
 
-        return arns.state_machine_version_arn(self.machine.region, self.machine.name, self.number)
+        machine = self.machine
+        return arns.state_machine_version_arn(machine.region, machine.name, self.number,
+                                              account_id_for(machine.owner_id))
 
 
 class StateMachineAlias(models.Model):
@@ -139,7 +142,8 @@ class StateMachineAlias(models.Model):
     def arn(self) -> str:
         from designer import arns
 
-        return arns.state_machine_alias_arn(self.machine.region, self.machine.name, self.name)
+        machine = self.machine
+        return arns.state_machine_alias_arn(machine.region, machine.name, self.name, account_id_for(machine.owner_id))
 
 
 class Execution(models.Model):
@@ -231,7 +235,7 @@ class Activity(models.Model):
     def arn(self) -> str:
         from designer import arns
 
-        return arns.activity_arn(self.region, self.name)
+        return arns.activity_arn(self.region, self.name, account_id_for(self.owner_id))
 
 
 class ActivityWorker(models.Model):
@@ -279,6 +283,16 @@ class TaskToken(models.Model):
             models.Index(fields=["activity", "status", "created"], name="tasktoken_poll"),
             models.Index(fields=["status", "heartbeat_deadline"], name="tasktoken_heartbeat"),
         )
+
+
+class Account(models.Model):
+    """The AWS account id in the ARNs of one user's resources (designer.accounts assigns it)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="statecraft_account")
+    account_id = models.CharField(max_length=12, unique=True)
+
+    def __str__(self) -> str:
+        return self.account_id
 
 
 class AccessKey(models.Model):

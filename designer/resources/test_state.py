@@ -20,8 +20,8 @@ import json
 from typing import Any
 
 import botocore.session
-from django.conf import settings
 
+from designer.accounts import account_id_for
 from designer.errors import ServiceError
 from designer.resources import functions, http
 from engine import strict_json
@@ -78,7 +78,7 @@ def test_state(*, owner: Any, region: str, params: dict) -> dict:
         invoker = _Invoker()
         result = asyncio.run(run_test_state(
             prepared, value, variables=variables, context=context, role_arn=params.get("roleArn"),
-            region=region, account=settings.STATECRAFT_ACCOUNT_ID,
+            region=region, account=account_id_for(owner),
             state_configuration=params.get("stateConfiguration"), invoker=invoker))
     except TestStateError as exc:
         raise _refused(exc.code, exc.message) from None

@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from django.conf import settings
-
+from designer.accounts import account_id_for
 from designer.presenters.aws import outcome_members
 from designer.runtime import store
 from designer.runtime.standard import invoker
@@ -19,7 +18,7 @@ async def run_express_row(runtime, run, record) -> None:
     interpreter = Interpreter(
         record.definition, json.loads(record.input), input_text=record.input, name=record.name,
         state_machine_name=record.machine_name, region=record.region,
-        account=settings.STATECRAFT_ACCOUNT_ID, role_arn=record.role_arn or None,
+        account=record.arn.split(":")[4], role_arn=record.role_arn or None,
         invoker=invoker(runtime, record, interpreter_ref, None), cancellation=run.cancellation,
         keep_history=False,
     )
@@ -50,7 +49,7 @@ async def run_sync(runtime, request: dict) -> dict:
     interpreter = Interpreter(
         request["definition"], json.loads(request["input"]), input_text=request["input"],
         name=request["name"], state_machine_name=machine.name, region=machine.region,
-        account=settings.STATECRAFT_ACCOUNT_ID, role_arn=machine.role_arn or None,
+        account=account_id_for(machine.owner_id), role_arn=machine.role_arn or None,
         invoker=ServerInvoker(runtime, scope), keep_history=False,
     )
     interpreter_ref.append(interpreter)

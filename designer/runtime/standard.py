@@ -22,7 +22,6 @@ import asyncio
 import copy
 import json
 
-from django.conf import settings
 from django.utils import timezone
 
 from designer.runtime import store
@@ -109,7 +108,7 @@ async def run_standard(runtime, run, record) -> None:
         record.definition, None if resume else json.loads(record.input),
         input_text=None if resume else record.input, name=record.name,
         state_machine_name=record.machine_name, region=record.region,
-        account=settings.STATECRAFT_ACCOUNT_ID, role_arn=record.role_arn or None,
+        account=record.arn.split(":")[4], role_arn=record.role_arn or None,
         invoker=invoker(runtime, record, interpreter_ref, test_case), sink=sink,
         cancellation=run.cancellation, checkpoint=resume, on_checkpoint=on_checkpoint,
         extra_checkpoint=extra or None,

@@ -16,7 +16,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from designer import arns
+from designer.accounts import ForeignAccount, check_account
 from designer.errors import (
+    AccessDeniedException,
     ActivityDoesNotExist,
     ExecutionDoesNotExist,
     InvalidArn,
@@ -56,12 +58,19 @@ class Target:
         return self.machine.versions.get(number=chosen["version"])
 
 
-def parse_arn(arn: str, *allowed: str) -> arns.Arn:
-    """`arns.parse` with the failure as the service-layer InvalidArn."""
+def parse_arn(arn: str, *allowed: str, owner=None) -> arns.Arn:
+    """`arns.parse` with the failure as the service-layer InvalidArn; with `owner`, an ARN naming
+    another account than the owner's is AccessDeniedException, as AWS answers it."""
     try:
-        return arns.parse(arn, allowed=allowed or None)
+        parsed = arns.parse(arn, allowed=allowed or None)
     except arns.InvalidArn as exc:
         raise InvalidArn(str(exc)) from None
+    if owner is not None:
+        try:
+            check_account(parsed.account, owner, arn)
+        except ForeignAccount as exc:
+            raise AccessDeniedException(str(exc)) from None
+    return parsed
 
 
 def _machine(owner, region: str, name: str, arn: str) -> StateMachine:
@@ -73,7 +82,7 @@ def _machine(owner, region: str, name: str, arn: str) -> StateMachine:
 
 def state_machine_get(*, owner, arn: str) -> StateMachine:
     """The unqualified machine an ARN names (a version / alias ARN is refused as AWS does)."""
-    parsed = parse_arn(arn, "stateMachine")
+    parsed = parse_arn(arn, "stateMachine", owner=owner)
     if parsed.qualifier is not None:
         raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: stateMachine version or alias'")
     return _machine(owner, parsed.region, parsed.name, arn)
@@ -98,7 +107,7 @@ def target_get(*, owner, arn: str) -> Target:
         target = target_get(owner=owner, arn=arn)
         target.extra["test_case"] = test_case
         return target
-    parsed = parse_arn(arn, "stateMachine")
+    parsed = parse_arn(arn, "stateMachine", owner=owner)
     machine = _machine(owner, parsed.region, parsed.name, arn)
     if parsed.version_number is not None:
         version = machine.versions.filter(number=parsed.version_number).first()
@@ -114,7 +123,7 @@ def target_get(*, owner, arn: str) -> Target:
 
 
 def version_get(*, owner, arn: str) -> StateMachineVersion:
-    parsed = parse_arn(arn, "stateMachine")
+    parsed = parse_arn(arn, "stateMachine", owner=owner)
     if parsed.version_number is None:
         raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: stateMachine'")
     machine = StateMachine.objects.filter(owner=owner, region=parsed.region, name=parsed.name).first()
@@ -125,7 +134,7 @@ def version_get(*, owner, arn: str) -> StateMachineVersion:
 
 
 def alias_get(*, owner, arn: str) -> StateMachineAlias:
-    parsed = parse_arn(arn, "stateMachine")
+    parsed = parse_arn(arn, "stateMachine", owner=owner)
     if parsed.alias_name is None:
         raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: stateMachine'")
     alias = (
@@ -141,7 +150,7 @@ def alias_get(*, owner, arn: str) -> StateMachineAlias:
 
 
 def activity_get(*, owner, arn: str) -> Activity:
-    parsed = parse_arn(arn, "activity")
+    parsed = parse_arn(arn, "activity", owner=owner)
     activity = Activity.objects.filter(owner=owner, region=parsed.region, name=parsed.name).first()
     if activity is None:
         raise ActivityDoesNotExist(f"Activity Does Not Exist: '{arn}'")
@@ -149,7 +158,7 @@ def activity_get(*, owner, arn: str) -> Activity:
 
 
 def execution_get(*, owner, arn: str) -> Execution:
-    parsed = parse_arn(arn, "execution", "express")
+    parsed = parse_arn(arn, "execution", "express", owner=owner)
     execution = (
         Execution.objects.filter(owner=owner, arn=arn, state_machine__region=parsed.region)
         .select_related("state_machine")
@@ -162,7 +171,7 @@ def execution_get(*, owner, arn: str) -> Execution:
 
 def taggable_get(*, owner, arn: str) -> StateMachine | Activity:
     """A state machine or activity for the tagging operations (ResourceNotFound otherwise)."""
-    parsed = parse_arn(arn, "stateMachine", "activity")
+    parsed = parse_arn(arn, "stateMachine", "activity", owner=owner)
     if parsed.resource_type == "activity":
         resource = Activity.objects.filter(owner=owner, region=parsed.region, name=parsed.name).first()
     elif parsed.qualifier is None:

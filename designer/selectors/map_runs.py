@@ -181,7 +181,7 @@ def _first(value: Any, default: Any) -> Any:
 
 def map_run_get(*, owner, arn: str) -> MapRunView:
     """A user's map run by ARN (ResourceNotFound when no execution of theirs started it)."""
-    parse_arn(arn, "mapRun")
+    parse_arn(arn, "mapRun", owner=owner)
     event = (HistoryEvent.objects.filter(type="MapRunStarted", execution__owner=owner,
                                          details__mapRunStartedEventDetails__mapRunArn=arn)
              .select_related("execution").first())

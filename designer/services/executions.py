@@ -14,6 +14,7 @@ from django.utils import timezone
 
 import engine
 from designer import arns, live, status_hooks
+from designer.accounts import account_id_for
 from designer.checks import check_input, check_name
 from designer.errors import ExecutionAlreadyExists, ExecutionNotRedrivable, StateMachineTypeNotSupported
 from designer.models import Execution, ExecutionStatus, MachineType, StateMachine, TaskTokenStatus
@@ -54,9 +55,10 @@ def execution_start(
         definition = revision.definition if version is not None else machine.definition
     role_arn = revision.role_arn if version is not None else machine.role_arn
     if machine.type == MachineType.EXPRESS:
-        arn = arns.express_execution_arn(machine.region, machine.name, name, str(uuid.uuid4()))
+        arn = arns.express_execution_arn(machine.region, machine.name, name, str(uuid.uuid4()),
+                                         account_id_for(machine.owner_id))
     else:
-        arn = arns.execution_arn(machine.region, machine.name, name)
+        arn = arns.execution_arn(machine.region, machine.name, name, account_id_for(machine.owner_id))
     with transaction.atomic():
         existing = Execution.objects.filter(state_machine=machine, name=name, type=MachineType.STANDARD).first()
         if existing is not None and machine.type == MachineType.STANDARD:
@@ -168,7 +170,8 @@ def sync_execution_run(
     check_name(name)
     version = target.pick_version()
     definition = version.revision.definition if version is not None else machine.definition
-    execution_arn = arns.express_execution_arn(machine.region, machine.name, name, str(uuid.uuid4()))
+    execution_arn = arns.express_execution_arn(machine.region, machine.name, name, str(uuid.uuid4()),
+                                         account_id_for(machine.owner_id))
     run_sync = runtime_hook("run_sync")
     request = {
         "machine": machine,

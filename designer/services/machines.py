@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from designer import arns
+from designer.accounts import account_id_for
 from designer.checks import check_definition, check_logging, check_name, check_role_arn
 from designer.errors import (
     ConflictException,
@@ -177,7 +178,8 @@ def state_machine_rename(*, machine: StateMachine, name: str) -> StateMachine:
         .exists()
     ):
         raise StateMachineAlreadyExists(
-            f"State Machine Already Exists: '{arns.state_machine_arn(machine.region, name)}'"
+            "State Machine Already Exists: "
+            f"'{arns.state_machine_arn(machine.region, name, account_id_for(machine.owner_id))}'"
         )
     if machine.executions.exists() or machine.versions.exists():
         raise ConflictException("A state machine with executions or published versions cannot be renamed.")

@@ -456,15 +456,17 @@ def test_start_sync_execution_runs_express_machines(sfn, role_arn, machine, monk
 def test_users_never_see_each_others_resources(sfn, machine, sfn_client_for, other_user):
     intruder = sfn_client_for(other_user)
     assert intruder.list_state_machines()["stateMachines"] == []
-    with pytest.raises(intruder.exceptions.StateMachineDoesNotExist):
-        intruder.describe_state_machine(stateMachineArn=machine)
-    with pytest.raises(intruder.exceptions.StateMachineDoesNotExist):
-        intruder.start_execution(stateMachineArn=machine)
+    # The owner's ARNs name the owner's account: AWS refuses them to another account.
+    def denied(call, **kwargs):
+        with pytest.raises(intruder.exceptions.ClientError) as refused:
+            call(**kwargs)
+        assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+
+    denied(intruder.describe_state_machine, stateMachineArn=machine)
+    denied(intruder.start_execution, stateMachineArn=machine)
     started = sfn.start_execution(stateMachineArn=machine, name="private")
-    with pytest.raises(intruder.exceptions.ExecutionDoesNotExist):
-        intruder.describe_execution(executionArn=started["executionArn"])
-    with pytest.raises(intruder.exceptions.ResourceNotFound):
-        intruder.list_tags_for_resource(resourceArn=machine)
+    denied(intruder.describe_execution, executionArn=started["executionArn"])
+    denied(intruder.list_tags_for_resource, resourceArn=machine)
     # The same name is free in the other user's namespace.
     intruder.create_state_machine(name="machine", definition=definition_text("theirs"), roleArn="arn:aws:iam::1:role/r")
     assert json.loads(sfn.describe_state_machine(stateMachineArn=machine)["definition"])["Comment"] == "pass"

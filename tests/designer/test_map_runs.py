@@ -180,9 +180,9 @@ def test_map_runs_belong_to_their_owner_and_end_with_their_execution(live_server
     assert sfn.describe_map_run(mapRunArn=aborted_run)["status"] == "ABORTED"
 
     intruder = sfn_client_for(other_user)
-    with pytest.raises(intruder.exceptions.ResourceNotFound):
-        intruder.describe_map_run(mapRunArn=failed_run)
-    with pytest.raises(intruder.exceptions.ResourceNotFound):
-        intruder.update_map_run(mapRunArn=failed_run, maxConcurrency=3)
-    with pytest.raises(intruder.exceptions.ExecutionDoesNotExist):
-        intruder.list_map_runs(executionArn=failed)
+    for call, kwargs in ((intruder.describe_map_run, {"mapRunArn": failed_run}),
+                         (intruder.update_map_run, {"mapRunArn": failed_run, "maxConcurrency": 3}),
+                         (intruder.list_map_runs, {"executionArn": failed})):
+        with pytest.raises(intruder.exceptions.ClientError) as refused:  # another account's ARNs
+            call(**kwargs)
+        assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
