@@ -112,7 +112,8 @@ def executions_all(
     if page_size not in PAGE_SIZES:
         raise errors.ValidationException(f"page_size must be one of {', '.join(map(str, PAGE_SIZES))}")
     page = max(1, page)
-    queryset = Execution.objects.filter(owner=request.user).select_related("state_machine", "revision")
+    # A Distributed Map's children are listed on their Map Run page, not here (as ListExecutions does).
+    queryset = Execution.objects.filter(owner=request.user, map_run_arn="").select_related("state_machine", "revision")
     if status:
         queryset = queryset.filter(status=status)
     if machine:

@@ -154,6 +154,16 @@ def test_all_executions_filter_search_page_and_bulk_stop(client, machine, user):
     assert {f["id"] for f in result["failed"]} >= {999999}
 
 
+def test_all_executions_leave_map_run_children_to_their_map_run_page(client, machine, user):
+    row = StateMachine.objects.get(name="m")
+    for name in ("parent", "child"):
+        executions.execution_start(state_machine=row, input="{}", name=name, owner=user)
+    Execution.objects.filter(name="child").update(map_run_arn="arn:aws:states:us-east-1:000000000000:mapRun:m/x:1")
+    status, page = call(client, "get", "/api/executions?page_size=25")
+    assert status == 200, page
+    assert [e["name"] for e in page["items"]] == ["parent"]
+
+
 def test_activities_show_waiting_tasks_and_workers_polling(client, user):
     status, created = call(client, "post", "/api/activities", {"name": "approve"})
     assert status == 201 and created["waiting"] == 0
