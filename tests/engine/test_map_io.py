@@ -143,16 +143,22 @@ def run_async(coroutine):
 
 
 def test_dispatch_batches_items_and_honours_max_concurrency():
+    import asyncio
+
     from engine.map_io.run import ChildOutcome, Limits, dispatch, units
 
     active, peak = [0], [0]
+    gate: list[asyncio.Event] = []  # made inside the loop; a sleep here made `peak` depend on machine load
 
     async def child(index, payload):
-        import asyncio
-
+        if not gate:
+            gate.append(asyncio.Event())
         active[0] += 1
         peak[0] = max(peak[0], active[0])
-        await asyncio.sleep(0.001)
+        if peak[0] >= 3:
+            gate[0].set()
+        await asyncio.wait_for(gate[0].wait(), 30)  # the first children hold until three run at once
+        await asyncio.sleep(0)
         active[0] -= 1
         return ChildOutcome("SUCCEEDED", output=sum(payload["Items"]), record={"Status": "SUCCEEDED"})
 
