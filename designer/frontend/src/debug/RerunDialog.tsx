@@ -1,6 +1,7 @@
 // "Run from here": a new execution that starts at a chosen state of this one, with the input the
 // state received here (editable) and the variables it had, on this revision or the latest.
 import { useState } from "react";
+import { Dialog } from "../ui/Dialog";
 import { navigate } from "../router";
 import { executionPath } from "../live/liveApi";
 import { debugApi } from "./debugApi";
@@ -34,11 +35,10 @@ export function RerunDialog({ executionId, machine, state, input, onClose }: {
     }
   };
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => { if (e.key === "Escape") onClose(); }}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={`Run from ${state}`}>
+    <Dialog label={`Run from ${state}`} onClose={onClose} testId="rerun-dialog" initialFocus="[data-testid=rerun-input]">
         <h2>Run from {state}</h2>
         <label>Input of {state} (JSON)
-          <textarea data-testid="rerun-input" className="json" rows={10} value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} autoFocus />
+          <textarea data-testid="rerun-input" className="json" rows={10} value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} />
         </label>
         <fieldset>
           <legend>Definition</legend>
@@ -50,7 +50,6 @@ export function RerunDialog({ executionId, machine, state, input, onClose }: {
           <button type="button" onClick={onClose}>Cancel</button>
           <button type="button" className="accent" data-testid="rerun-confirm" disabled={busy} onClick={() => void start()}>Start new execution</button>
         </div>
-      </div>
-    </div>
+    </Dialog>
   );
 }

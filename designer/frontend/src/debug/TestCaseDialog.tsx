@@ -1,6 +1,7 @@
 // Create or edit one test case: its name, the input, the mocked Task answers (by state, then by
 // call number, as AWS's MockConfigFile writes them) and what the run should do.
 import { useState } from "react";
+import { Dialog } from "../ui/Dialog";
 import type { TestCase } from "./debugApi";
 
 const MOCKS_HINT = '{\n  "ChargePayment": {\n    "0": {"Throw": {"Error": "Busy", "Cause": "try again"}},\n    "1": {"Return": {"charged": true}}\n  }\n}';
@@ -48,10 +49,9 @@ export function TestCaseDialog({ initial, taken, onSave, onClose }: {
   };
 
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => { if (e.key === "Escape") onClose(); }}>
-      <div className="dialog test-case-dialog" role="dialog" aria-modal="true" aria-label="Test case" data-testid="test-case-dialog">
+    <Dialog label="Test case" onClose={onClose} wide testId="test-case-dialog" initialFocus="[data-testid=test-case-name]">
         <h2>{initial ? `Edit ${initial.name}` : "New test case"}</h2>
-        <label>Name <input autoFocus data-testid="test-case-name" value={name} onChange={(e) => setName(e.target.value)} /></label>
+        <label>Name <input data-testid="test-case-name" value={name} onChange={(e) => setName(e.target.value)} /></label>
         <label>Input (JSON) <textarea data-testid="test-case-input" rows={4} value={input} onChange={(e) => setInput(e.target.value)} /></label>
         <label>Mocked Task answers (JSON: state → call number → Return or Throw)
           <textarea data-testid="test-case-mocks" rows={6} placeholder={MOCKS_HINT} value={mocks} onChange={(e) => setMocks(e.target.value)} />
@@ -79,7 +79,6 @@ export function TestCaseDialog({ initial, taken, onSave, onClose }: {
           <button type="button" onClick={onClose}>Cancel</button>
           <button type="button" className="accent" data-testid="test-case-save" onClick={submit}>Save test case</button>
         </div>
-      </div>
-    </div>
+    </Dialog>
   );
 }

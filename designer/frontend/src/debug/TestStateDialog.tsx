@@ -1,6 +1,7 @@
 // Test one state: the selected state run alone through TestState with an input, variables and,
 // for a Task, a mocked result or error; every processing step is shown (inspection level DEBUG).
 import { useState } from "react";
+import { Dialog } from "../ui/Dialog";
 import type { State } from "../asl/types";
 import type { TestStateAnswer } from "./debugApi";
 import { debugApi } from "./debugApi";
@@ -53,10 +54,9 @@ export function TestStateDialog({ name, state, definition, onClose }: { name: st
   };
 
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => { if (e.key === "Escape") onClose(); }}>
-      <div className="dialog test-state-dialog" role="dialog" aria-modal="true" aria-label={`Test ${name}`} data-testid="test-state-dialog">
+    <Dialog label={`Test ${name}`} onClose={onClose} wide testId="test-state-dialog" initialFocus="[data-testid=test-state-input]">
         <h2>Test state: {name}</h2>
-        <label>Input (JSON) <textarea data-testid="test-state-input" rows={4} value={input} onChange={(e) => setInput(e.target.value)} autoFocus /></label>
+        <label>Input (JSON) <textarea data-testid="test-state-input" rows={4} value={input} onChange={(e) => setInput(e.target.value)} /></label>
         <label>Variables (JSON) <textarea data-testid="test-state-variables" rows={2} value={variables} onChange={(e) => setVariables(e.target.value)} /></label>
         {state.Type === "Task" && (
           <fieldset>
@@ -92,7 +92,6 @@ export function TestStateDialog({ name, state, definition, onClose }: { name: st
           <button type="button" onClick={onClose}>Close</button>
           <button type="button" className="accent" data-testid="test-state-run" disabled={busy} onClick={() => void run()}>Run</button>
         </div>
-      </div>
-    </div>
+    </Dialog>
   );
 }
