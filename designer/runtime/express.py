@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-from designer.accounts import account_id_for
 from designer.presenters.aws import outcome_members
 from designer.runtime import store
 from designer.runtime.standard import invoker
@@ -40,7 +39,7 @@ async def run_sync(runtime, request: dict) -> dict:
     """StartSyncExecution: run an Express execution in memory and answer AWS's response body."""
     from designer.resources import ExecutionScope, ServerInvoker
 
-    machine, version = request["machine"], request.get("version")
+    machine = request["machine"]
     interpreter_ref: list = []
     scope = ExecutionScope(
         execution_id=None, owner_id=machine.owner_id, region=machine.region, machine_name=machine.name,
@@ -49,7 +48,7 @@ async def run_sync(runtime, request: dict) -> dict:
     interpreter = Interpreter(
         request["definition"], json.loads(request["input"]), input_text=request["input"],
         name=request["name"], state_machine_name=machine.name, region=machine.region,
-        account=account_id_for(machine.owner_id), role_arn=machine.role_arn or None,
+        account=request["execution_arn"].split(":")[4], role_arn=machine.role_arn or None,
         invoker=ServerInvoker(runtime, scope), keep_history=False,
     )
     interpreter_ref.append(interpreter)
@@ -61,7 +60,7 @@ async def run_sync(runtime, request: dict) -> dict:
     result = await interpreter.run()
     body = {
         "executionArn": request["execution_arn"],
-        "stateMachineArn": version.arn if version is not None else machine.arn,
+        "stateMachineArn": request["state_machine_arn"],
         "name": request["name"],
         "startDate": result.start_date,
         "stopDate": result.stop_date,

@@ -181,6 +181,8 @@ def sync_execution_run(
         "input": input,
         "name": name,
         "execution_arn": execution_arn,
+        # Read here: an ARN looks up the owner's account, which the runtime's event loop may not do.
+        "state_machine_arn": version.arn if version is not None else machine.arn,
         "trace_header": trace_header,
         "test_case": target.extra.get("test_case"),
     }
