@@ -120,9 +120,10 @@ def call(*, token: str, body: bytes, content_type: str, headers: dict, wait: boo
         _record(webhook, FireStatus.REJECTED, "The webhook is disabled.")
         return Answer(403, {"error": "WebhookDisabled", "message": "This webhook is disabled."})
     if len(body) > MAX_BODY_BYTES:
-        _record(webhook, FireStatus.REJECTED, f"Body of {len(body)} bytes is over {MAX_BODY_BYTES}.")
+        # Only the size limit is named: the view does not read a body whose Content-Length is over it.
+        _record(webhook, FireStatus.REJECTED, f"Body of more than {MAX_BODY_BYTES} bytes is over the limit.")
         return Answer(413, {"error": "PayloadTooLarge",
-                            "message": f"The body is {len(body)} bytes; at most {MAX_BODY_BYTES} are accepted."})
+                            "message": f"The body is over {MAX_BODY_BYTES} bytes, the most accepted."})
     recent = TriggerFire.objects.filter(webhook=webhook, created__gte=timezone.now() - timedelta(minutes=1)).count()
     if recent >= webhook.rate_limit_per_minute:
         return Answer(429, {"error": "TooManyRequests",
