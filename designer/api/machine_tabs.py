@@ -110,15 +110,7 @@ def version_get(request, name: str, number: int):
     """One published version with its definition and how many executions ran it."""
 
     version = _version_of(get_machine(request, name), number)
-    return {
-        "version": version.number,
-        "arn": version.arn,
-        "revision": version.revision.number,
-        "description": version.description,
-        "created": version.created,
-        "executions": version.execution_set.count(),
-        "definition": json.loads(version.revision.definition),
-    }
+    return {**studio.version(version), "definition": json.loads(version.revision.definition)}
 
 
 @router.post("/machines/{name}/versions/{number}/restore", response={200: MachineOut, 404: Error, 409: Error})
