@@ -3,6 +3,7 @@ counts change live, UpdateMapRun from its form, child executions listed with lin
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 FAN_OUT = {
@@ -27,8 +28,19 @@ def test_map_run_page_shows_live_counts_children_and_updates_the_run(logged_in_p
     started = studio_api.post("/api/machines/fan-out-orders/executions",
                               {"input": {"orders": [{"id": i} for i in range(16)]}})
     page.goto(f"/machines/fan-out-orders/executions/{started['name']}/")
-    page.get_by_test_id("state-Fan out").click(position={"x": 40, "y": 12})  # its header, not its processor
-    page.get_by_test_id("open-map-run").click()
+    fan_out = page.get_by_test_id("state-Fan out")
+    expect(fan_out).to_have_attribute("data-status", "IN_PROGRESS", timeout=20_000)
+    # The diagram may still be settling (layout, fit) when it first shows: select the Map by its
+    # header (not its processor) until its details offer the Map Run.
+    link = page.get_by_test_id("open-map-run")
+    for _ in range(10):
+        fan_out.click(position={"x": 40, "y": 12})
+        try:
+            link.wait_for(timeout=2_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    link.click()
     expect(page).to_have_url(re.compile(r"/map-run\?arn="))
     expect(page.get_by_test_id("map-run-page")).to_be_visible()
     # While it runs (one child at a time, two seconds each), raise its concurrency.
