@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from "vitest";
 import { canCatch, canRetry, innerBlocks, isContainer, isTerminalType, processorKey, STATE_TYPES, stateFacts } from "./stateTypes";
 import { outputHandles } from "./transitions";
